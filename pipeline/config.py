@@ -1,0 +1,161 @@
+"""Configuration as validated data: shipped defaults, overridable from a TOML file and ``--set`` pairs.
+
+    config = PipelineConfig.load(path="my.toml", overrides=["segment.zh_engine=jieba"])
+
+Every value is checked once, here; a bad value names the valid options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, get_type_hints
+
+
+class ConfigError(ValueError):
+    """A configuration key or value is not valid; the message names the valid options."""
+
+
+class ChineseEngine(str, Enum):
+    """Which implementation of jieba's algorithm segments Chinese."""
+
+    RJIEBA = "rjieba"  # jieba-rs bindings: same dictionary and results, ~20x faster
+    JIEBA = "jieba"  # the Python reference implementation
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    max_file_mb: int = 200
+    default_jurisdiction: str | None = None
+
+    def validate(self) -> None:
+        if self.max_file_mb <= 0:
+            raise ConfigError(f"io.max_file_mb must be positive, got {self.max_file_mb}")
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    zh_engine: ChineseEngine = ChineseEngine.RJIEBA
+    hmm: bool = True  # jieba's HMM for words not in the dictionary
+    user_dicts: tuple[str, ...] = ()  # extra jieba-format dictionaries, beside the project's own
+    max_sentence_chars: int = 3000  # longer "sentences" (tables, run-on lists) are cut at a break
+
+    def validate(self) -> None:
+        if self.max_sentence_chars < 100:
+            raise ConfigError(f"segment.max_sentence_chars must be at least 100, got {self.max_sentence_chars}")
+        for path in self.user_dicts:
+            if not Path(path).is_file():
+                raise ConfigError(f"segment.user_dicts: file not found: {path}")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    workers: int = 0  # 0 means one per core
+    batch_docs: int = 64  # documents per write batch (bounds memory)
+
+    def validate(self) -> None:
+        if self.workers < 0:
+            raise ConfigError(f"run.workers must be >= 0 (0 = one per core), got {self.workers}")
+        if self.batch_docs < 1:
+            raise ConfigError(f"run.batch_docs must be >= 1, got {self.batch_docs}")
+
+    @property
+    def effective_workers(self) -> int:
+        return self.workers or (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    io: IngestConfig = field(default_factory=IngestConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+    def validate(self) -> PipelineConfig:
+        for section in (self.io, self.segment, self.run):
+            section.validate()
+        return self
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, overrides: list[str] | tuple[str, ...] = ()) -> PipelineConfig:
+        """Defaults, then the TOML file at ``path``, then ``section.key=value`` overrides."""
+        values: dict[str, dict[str, Any]] = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    values = tomllib.load(handle)
+            except (OSError, tomllib.TOMLDecodeError) as error:
+                raise ConfigError(f"cannot read config {path}: {error}") from None
+        for override in overrides:
+            key, sep, raw_value = override.partition("=")
+            section, dot, name = key.strip().partition(".")
+            if not sep or not dot:
+                raise ConfigError(f"--set expects section.key=value, got {override!r}")
+            values.setdefault(section, {})[name] = raw_value.strip()
+        return cls.from_dict(values)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, dict[str, Any]]) -> PipelineConfig:
+        sections = {section.name: section for section in dataclasses.fields(cls)}
+        built = {}
+        for section_name, section_values in values.items():
+            if section_name not in sections:
+                raise ConfigError(f"unknown config section {section_name!r} (valid: {', '.join(sections)})")
+            section_type = get_type_hints(cls)[section_name]
+            built[section_name] = _build_section(section_type, section_name, section_values)
+        return cls(**built).validate()
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        def plain(value: Any) -> Any:
+            if isinstance(value, Enum):
+                return value.value
+            if isinstance(value, tuple):
+                return list(value)
+            return value
+
+        return {
+            section.name: {key: plain(value) for key, value in dataclasses.asdict(getattr(self, section.name)).items()}
+            for section in dataclasses.fields(self)
+        }
+
+
+def _build_section(section_type: type, section_name: str, values: dict[str, Any]) -> Any:
+    hints = get_type_hints(section_type)
+    valid = [f.name for f in dataclasses.fields(section_type)]
+    converted = {}
+    for key, value in values.items():
+        if key not in hints:
+            raise ConfigError(f"unknown config key {section_name}.{key} (valid: {', '.join(valid)})")
+        converted[key] = _convert(hints[key], value, f"{section_name}.{key}")
+    return section_type(**converted)
+
+
+def _convert(hint: Any, value: Any, name: str) -> Any:
+    text = value if isinstance(value, str) else None
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            options = ", ".join(member.value for member in hint)
+            raise ConfigError(f"{name}: {value!r} is not valid (choose from: {options})") from None
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        if text is not None and text.lower() in ("true", "false", "1", "0", "yes", "no"):
+            return text.lower() in ("true", "1", "yes")
+        raise ConfigError(f"{name}: expected true or false, got {value!r}")
+    if hint is int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected an integer, got {value!r}") from None
+    if hint == tuple[str, ...]:
+        if isinstance(value, list | tuple):
+            return tuple(str(item) for item in value)
+        return tuple(part for part in str(value).split(",") if part)
+    if hint == (str | None):
+        return None if value in (None, "", "none", "None") else str(value)
+    return value

@@ -1,0 +1,184 @@
+"""Readers for each supported file format: bytes on disk -> raw text plus what the format itself says.
+
+Each reader raises :class:`FormatError` with a reason a person can act on ("encrypted PDF", "PDF has no
+text layer"), never a bare library traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pipeline.io.decode import DecodeError, decode_bytes
+
+
+class FormatError(ValueError):
+    """The file cannot be read as its format; the message says why."""
+
+
+class SourceFormat(str, Enum):
+    TXT = "txt"
+    MD = "md"
+    HTML = "html"
+    PDF = "pdf"
+    DOCX = "docx"
+    JSONL = "jsonl"
+
+
+SUFFIX_FORMATS = {
+    ".txt": SourceFormat.TXT,
+    ".text": SourceFormat.TXT,
+    ".md": SourceFormat.MD,
+    ".markdown": SourceFormat.MD,
+    ".html": SourceFormat.HTML,
+    ".htm": SourceFormat.HTML,
+    ".xhtml": SourceFormat.HTML,
+    ".pdf": SourceFormat.PDF,
+    ".docx": SourceFormat.DOCX,
+    ".jsonl": SourceFormat.JSONL,
+    ".ndjson": SourceFormat.JSONL,
+}
+
+# A page of real text has hundreds of characters; below this per page the PDF is a scan.
+MIN_PDF_CHARS_PER_PAGE = 20
+
+
+@dataclass(slots=True)
+class Extracted:
+    text: str
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # title, date found inside the file itself
+
+
+def extract_text(data: bytes, source_format: SourceFormat) -> Extracted:
+    """Dispatch to the reader for ``source_format``."""
+    readers = {
+        SourceFormat.TXT: _read_plain,
+        SourceFormat.MD: _read_plain,
+        SourceFormat.HTML: _read_html,
+        SourceFormat.PDF: _read_pdf,
+        SourceFormat.DOCX: _read_docx,
+    }
+    return readers[source_format](data)
+
+
+def _read_plain(data: bytes) -> Extracted:
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as error:
+        raise FormatError(str(error)) from None
+    return Extracted(decoded.text, decoded.encoding, list(decoded.warnings))
+
+
+def _read_html(data: bytes) -> Extracted:
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as error:
+        raise FormatError(str(error)) from None
+    html = decoded.text
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    main_text = trafilatura.extract(
+        html, include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
+    )
+    meta: dict = {}
+    metadata = trafilatura.extract_metadata(html)
+    if metadata is not None:
+        if metadata.title:
+            meta["title"] = metadata.title
+        if metadata.date:
+            meta["date"] = metadata.date
+    warnings = list(decoded.warnings)
+    if not main_text or not main_text.strip():
+        # Very short pages defeat trafilatura's main-content detection; fall back to the page text
+        # with navigation, headers, footers, scripts and styles removed.
+        main_text = _html_text_without_boilerplate(html)
+        warnings.append("html_fallback_extraction")
+    return Extracted(main_text, decoded.encoding, warnings, meta)
+
+
+_BOILERPLATE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "menu")
+
+
+def _html_text_without_boilerplate(html: str) -> str:
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError) as error:
+        raise FormatError(f"not a readable HTML page: {error}") from None
+    for element in root.xpath("|".join(f"//{tag}" for tag in _BOILERPLATE_TAGS)):
+        element.drop_tree()
+    blocks = [block.strip() for block in root.itertext()]
+    return "\n".join(block for block in blocks if block)
+
+
+def _read_pdf(data: bytes) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise FormatError("corrupt PDF: no %PDF header")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                # Many PDFs carry only an owner password (printing/copy limits) and open with "".
+                if not reader.decrypt(""):
+                    raise FormatError("encrypted PDF: a password is required to read it")
+            except (FileNotDecryptedError, NotImplementedError) as error:
+                raise FormatError(f"encrypted PDF: cannot decrypt ({error})") from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except FormatError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
+        raise FormatError(f"corrupt PDF: {type(error).__name__}: {error}".rstrip(": ")) from None
+    if not pages:
+        raise FormatError("corrupt PDF: no pages")
+    text = "\n\n".join(_rejoin_pdf_lines(page) for page in pages)
+    if len(re.sub(r"\s", "", text)) < MIN_PDF_CHARS_PER_PAGE * len(pages):
+        raise FormatError(
+            f"PDF has no text layer ({len(pages)} page(s), scanned images?): run OCR first"
+        )
+    meta = {}
+    if info is not None and info.title:
+        meta["title"] = str(info.title)
+    return Extracted(text, None, [], meta)
+
+
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3400-\u9fff\uff0c\u3001])\n(?=[\u3400-\u9fff])")
+_HYPHEN_LINE_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+
+
+def _rejoin_pdf_lines(page_text: str) -> str:
+    """Undo hard line wrapping inside Chinese sentences and hyphenated English words."""
+    page_text = _CJK_LINE_BREAK.sub("", page_text)
+    return _HYPHEN_LINE_BREAK.sub("", page_text)
+
+
+def _read_docx(data: bytes) -> Extracted:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise FormatError("corrupt DOCX: not a ZIP container")
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise FormatError(f"corrupt DOCX: {error}") from None
+    blocks = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            blocks.append(" | ".join(cell.text for cell in row.cells))
+    meta = {}
+    if document.core_properties.title:
+        meta["title"] = document.core_properties.title
+    return Extracted("\n".join(blocks), None, [], meta)

@@ -1,0 +1,47 @@
+"""Schemas of the output tables. The README section "Output tables" documents every column."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("corpus", pa.string()),
+        ("path", pa.string()),
+        ("status", pa.string()),  # ok | rejected
+        ("reason", pa.string()),  # why rejected; null when ok
+        ("warnings", pa.list_(pa.string())),
+        ("lang", pa.string()),  # zh | en | mixed
+        ("script", pa.string()),  # simplified | traditional | latin
+        ("date", pa.string()),  # ISO 8601 at known precision: 2021, 2021-03, 2021-03-05
+        ("year", pa.int32()),
+        ("date_source", pa.string()),
+        ("jurisdiction", pa.string()),
+        ("title", pa.string()),
+        ("doc_type", pa.string()),
+        ("source_format", pa.string()),
+        ("encoding", pa.string()),
+        ("n_chars", pa.int64()),
+        ("n_tokens", pa.int64()),
+        ("n_sentences", pa.int64()),
+        ("sha256", pa.string()),
+        ("meta", pa.string()),  # JSON object of the remaining metadata (manifest extras, front matter)
+        ("text", pa.large_string()),
+    ]
+)
+
+SENTENCES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("sentence_id", pa.int32()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("lang", pa.string()),
+        ("n_tokens", pa.int32()),
+        ("text", pa.string()),
+    ]
+)
+
+TABLE_FILES = {"documents": "documents.parquet", "sentences": "sentences.parquet"}
+RUN_MANIFEST = "run.json"
