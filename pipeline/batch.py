@@ -98,7 +98,7 @@ def _process(task: tuple[int, Source]) -> ProcessedDocument:
     if segmented is not None:
         # Token spans are not stored; drop them before pickling back to the main process.
         segmented = dataclasses.replace(segmented, token_starts=segmented.token_starts[:0],
-                                        token_ends=segmented.token_ends[:0], token_is_word=bytearray())
+                                        token_ends=segmented.token_ends[:0], token_is_word=segmented.token_is_word[:0])
     return ProcessedDocument(item, segmented, input_index, seconds)
 
 
@@ -152,7 +152,12 @@ class _BatchIdentity:
 
     def settle(self, item: Document | Rejection) -> Document | Rejection:
         if item.doc_id in self.doc_ids:
-            new_id = self._free_id(f"{item.corpus}/{item.doc_id}")
+            # report.pdf beside report.docx: the file name tells them apart; otherwise the corpus does.
+            file_name = Path(item.path).name
+            alternative = file_name if ":" not in file_name and file_name != item.doc_id else ""
+            if not alternative or alternative in self.doc_ids:
+                alternative = f"{item.corpus}/{item.doc_id}"
+            new_id = self._free_id(alternative)
             warning = f"doc_id_renamed: {item.doc_id!r} was taken by an earlier document"
             item = dataclasses.replace(item, doc_id=new_id, warnings=(*item.warnings, warning)) if item.ok \
                 else dataclasses.replace(item, doc_id=new_id)
@@ -374,7 +379,7 @@ def _segment_row(row: dict) -> tuple[dict, SegmentedDocument | None]:
                         language_spans=spans)
     segmented = _WORKER["segmenter"].segment(document)
     return row, dataclasses.replace(segmented, token_starts=segmented.token_starts[:0],
-                                    token_ends=segmented.token_ends[:0], token_is_word=bytearray())
+                                    token_ends=segmented.token_ends[:0], token_is_word=segmented.token_is_word[:0])
 
 
 def segment_tables(out_dir: str | Path, config: PipelineConfig | None = None,

@@ -42,13 +42,17 @@ def decode_bytes(data: bytes) -> Decoded:
         if data.startswith(bom):
             return _strict(data[len(bom) :], encoding, f"{encoding} (byte-order mark)")
 
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf16_by_nul_pattern(data)
     if utf16:
         return _strict(data, utf16, f"{utf16} (no byte-order mark)")
 
     sample = data[:65536]
     controls = sum(sample.count(byte) for byte in _CONTROL_BYTES)
     if controls > max(2, len(sample) // 200):
+        # CJK text in BOM-less UTF-16 has few NULs but many bytes below 0x20; anything else is binary.
+        utf16 = _utf16_cjk(sample)
+        if utf16:
+            return _strict(data, utf16, f"{utf16} (no byte-order mark)")
         raise DecodeError(
             f"binary data, not text: {controls} control bytes in the first {len(sample):,} bytes"
         )
@@ -70,8 +74,8 @@ def decode_bytes(data: bytes) -> Decoded:
         if score >= 0.5:
             return best
 
-    high_bytes = sum(1 for byte in sample if byte >= 0x80)
-    if high_bytes <= len(sample) // 20:
+    high_bytes = len(sample) - len(sample.translate(None, bytes(range(0x80, 0x100))))
+    if high_bytes <= len(sample) // 10:
         try:
             return _strict(data, "cp1252", "cp1252")
         except DecodeError:
@@ -94,19 +98,24 @@ def _strict(data: bytes, encoding: str, label: str) -> Decoded:
     return Decoded(text, label)
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
+def _utf16_by_nul_pattern(data: bytes) -> str | None:
+    """UTF-16 of mostly ASCII text has a NUL in every other byte."""
     sample = data[:4096]
     if len(sample) < 4:
         return None
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = len(sample) / 2
-    # ASCII-heavy UTF-16 has a NUL in every other byte.
     if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
         return "utf-16-le"
     if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
         return "utf-16-be"
-    # CJK-heavy UTF-16 has few NULs; accept it when a strict decode reads as text.
+    return None
+
+
+def _utf16_cjk(sample: bytes) -> str | None:
+    """UTF-16 of mostly Chinese text: decodes strictly to printable text, a third or more Han."""
+    sample = sample[:4096]
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
             text = sample[: len(sample) // 2 * 2].decode(encoding)

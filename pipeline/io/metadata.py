@@ -49,6 +49,20 @@ def canonical_metadata(raw: dict) -> dict:
     return result
 
 
+class _PlainYamlLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay strings, so 2023-02-30 is reported, not a crash."""
+
+
+_PlainYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str) -> object:
+    return yaml.load(text, Loader=_PlainYamlLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -58,8 +72,8 @@ def split_front_matter(text: str) -> tuple[dict, str, str | None]:
     if not match:
         return {}, text, None
     try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as error:
+        data = load_yaml(match.group(1))
+    except (yaml.YAMLError, ValueError) as error:
         return {}, text, f"front_matter_invalid: {str(error).splitlines()[0]}"
     if not isinstance(data, dict):
         return {}, text, None
@@ -74,8 +88,8 @@ def read_sidecar(path: Path) -> tuple[dict, str | None]:
             continue
         try:
             content = sidecar.read_text(encoding="utf-8")
-            data = json.loads(content) if suffix == ".meta.json" else yaml.safe_load(content)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as error:
+            data = json.loads(content) if suffix == ".meta.json" else load_yaml(content)
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
             return {}, f"sidecar_invalid: {sidecar.name}: {str(error).splitlines()[0]}"
         if isinstance(data, dict):
             return data, None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from array import array
-from bisect import bisect_left
 from dataclasses import dataclass
+
+import numpy as np
 
 from pipeline.config import SegmentConfig
 from pipeline.io.document import Document, LanguageSpan
@@ -32,9 +32,9 @@ class SegmentedDocument:
 
     doc_id: str
     sentences: tuple[Sentence, ...]
-    token_starts: array
-    token_ends: array
-    token_is_word: bytearray
+    token_starts: np.ndarray  # int64, offsets into Document.text, every non-space token
+    token_ends: np.ndarray
+    token_is_word: np.ndarray  # bool: False for punctuation
     n_tokens: int
     warnings: tuple[str, ...] = ()
 
@@ -81,7 +81,9 @@ class Segmenter:
         # the view has the same offsets, so spans stay valid in the stored text.
         view = doc.matching_text
         spans = doc.language_spans or (LanguageSpan(0, len(text), doc.lang),)
-        starts, ends, is_word = array("l"), array("l"), bytearray()
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        is_word: list[np.ndarray] = []
         sentence_spans: list[tuple[int, int, str]] = []
         any_cut = False
         for span in spans:
@@ -89,25 +91,30 @@ class Segmenter:
                 offset, paragraph = match.start(), match.group()
                 if span.lang == "zh":
                     local = split_chinese(paragraph)
-                    for word, start, end in self.chinese.tokenize(paragraph):
-                        if not word.isspace():
-                            starts.append(offset + start)
-                            ends.append(offset + end)
-                            is_word.append(1 if _WORDLIKE.search(word) else 0)
+                    tokens = [token for token in self.chinese.tokenize(paragraph) if not token[0].isspace()]
+                    starts.append(np.fromiter((token[1] for token in tokens), np.int64, len(tokens)) + offset)
+                    ends.append(np.fromiter((token[2] for token in tokens), np.int64, len(tokens)) + offset)
+                    is_word.append(np.fromiter((bool(_WORDLIKE.search(token[0])) for token in tokens), bool,
+                                               len(tokens)))
                 else:
                     local = split_english(paragraph)
-                    for start, end, word in self.english.tokenize(paragraph):
-                        starts.append(offset + start)
-                        ends.append(offset + end)
-                        is_word.append(word)
+                    token_starts, token_ends, token_is_word = self.english.tokenize(paragraph)
+                    starts.append(token_starts + offset)
+                    ends.append(token_ends + offset)
+                    is_word.append(token_is_word)
                 local, cut = cap_length(local, paragraph, self.config.max_sentence_chars)
                 any_cut = any_cut or cut
                 sentence_spans.extend((offset + start, offset + end, span.lang) for start, end in local)
 
-        word_starts = array("l", (start for start, flag in zip(starts, is_word, strict=True) if flag))
+        all_starts = np.concatenate(starts) if starts else np.zeros(0, np.int64)
+        all_ends = np.concatenate(ends) if ends else np.zeros(0, np.int64)
+        all_is_word = np.concatenate(is_word) if is_word else np.zeros(0, bool)
+        word_starts = all_starts[all_is_word]
+        bounds = np.array([(start, end) for start, end, _ in sentence_spans], np.int64).reshape(-1, 2)
+        counts = np.searchsorted(word_starts, bounds[:, 1]) - np.searchsorted(word_starts, bounds[:, 0])
         sentences = tuple(
-            Sentence(index, start, end, lang, bisect_left(word_starts, end) - bisect_left(word_starts, start))
-            for index, (start, end, lang) in enumerate(sentence_spans)
+            Sentence(index, start, end, lang, int(count))
+            for index, ((start, end, lang), count) in enumerate(zip(sentence_spans, counts.tolist(), strict=True))
         )
         warnings = (f"long_sentences_cut: at {self.config.max_sentence_chars} characters",) if any_cut else ()
-        return SegmentedDocument(doc.doc_id, sentences, starts, ends, is_word, len(word_starts), warnings)
+        return SegmentedDocument(doc.doc_id, sentences, all_starts, all_ends, all_is_word, len(word_starts), warnings)

@@ -1,0 +1,39 @@
+"""Cheap shared fixtures. Real text is read from ../shared/corpora at test time, never copied in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("POLICY_PIPELINE_SHARED", REPO.parent / "shared"))
+CORPORA = SHARED / "corpora"
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    assert CORPORA.is_dir(), f"the shared corpora are expected at {CORPORA} (set POLICY_PIPELINE_SHARED)"
+    return CORPORA
+
+
+def real_text(corpus: str, doc_id: str) -> str:
+    return (CORPORA / corpus / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def work_report_2021() -> str:
+    return real_text("cn_gov_work_reports", "2021")
+
+
+@pytest.fixture(scope="session")
+def sotu_2023() -> str:
+    return real_text("us_sotu", "2023-02-07_Biden")
+
+
+@pytest.fixture(scope="session")
+def segmenter():
+    from pipeline.segment import Segmenter
+
+    return Segmenter()
