@@ -11,7 +11,7 @@ Quick start from Python::
     for item in load_documents(["corpora/my_folder"]):
         if item.ok:
             seg = segmenter.segment(item)
-            print(item.doc_id, seg.n_tokens, len(seg.sentences))
+            print(item.doc_id, seg.n_tokens, seg.n_sentences)
 """
 
 from pipeline.config import PipelineConfig

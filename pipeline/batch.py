@@ -96,9 +96,7 @@ def _process(task: tuple[int, Source]) -> ProcessedDocument:
             item = as_rejection(item, f"segmentation failed: {type(error).__name__}: {error}")
         seconds["segment"] = time.perf_counter() - started
     if segmented is not None:
-        # Token spans are not stored; drop them before pickling back to the main process.
-        segmented = dataclasses.replace(segmented, token_starts=segmented.token_starts[:0],
-                                        token_ends=segmented.token_ends[:0], token_is_word=segmented.token_is_word[:0])
+        segmented = segmented.without_tokens()  # token spans are not stored; don't pickle them back
     return ProcessedDocument(item, segmented, input_index, seconds)
 
 
@@ -197,7 +195,7 @@ def document_row(item: Document | Rejection, segmented: SegmentedDocument | None
         "encoding": item.encoding,
         "n_chars": len(item.text) if item.ok else None,
         "n_tokens": segmented.n_tokens if segmented else None,
-        "n_sentences": len(segmented.sentences) if segmented else None,
+        "n_sentences": segmented.n_sentences if segmented else None,
         "sha256": item.sha256,
         "meta": json.dumps(item.meta, ensure_ascii=False, sort_keys=True),
         "text": item.text if item.ok else None,
@@ -205,15 +203,15 @@ def document_row(item: Document | Rejection, segmented: SegmentedDocument | None
 
 
 def sentence_columns(text: str, segmented: SegmentedDocument) -> dict[str, list]:
-    sentences = segmented.sentences
+    starts, ends = segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist()
     return {
-        "doc_id": [segmented.doc_id] * len(sentences),
-        "sentence_id": [sentence.sentence_id for sentence in sentences],
-        "start": [sentence.start for sentence in sentences],
-        "end": [sentence.end for sentence in sentences],
-        "lang": [sentence.lang for sentence in sentences],
-        "n_tokens": [sentence.n_tokens for sentence in sentences],
-        "text": [text[sentence.start : sentence.end] for sentence in sentences],
+        "doc_id": [segmented.doc_id] * len(starts),
+        "sentence_id": list(range(len(starts))),
+        "start": starts,
+        "end": ends,
+        "lang": list(segmented.sentence_langs),
+        "n_tokens": segmented.sentence_n_tokens.tolist(),
+        "text": [text[start:end] for start, end in zip(starts, ends, strict=True)],
     }
 
 
@@ -300,7 +298,7 @@ def _count(summary: RunSummary, item: Document | Rejection, segmented: Segmented
         for warning in item.warnings + (segmented.warnings if segmented else ()):
             summary.warnings[warning.split(":", 1)[0]] += 1
         if segmented:
-            summary.n_sentences += len(segmented.sentences)
+            summary.n_sentences += segmented.n_sentences
             summary.n_tokens += segmented.n_tokens
     else:
         summary.n_rejected += 1
@@ -377,9 +375,7 @@ def _segment_row(row: dict) -> tuple[dict, SegmentedDocument | None]:
     document = Document(doc_id=row["doc_id"], corpus=row["corpus"], path=row["path"], text=row["text"],
                         lang=row["lang"], sha256=row["sha256"], script=row["script"] or "latin",
                         language_spans=spans)
-    segmented = _WORKER["segmenter"].segment(document)
-    return row, dataclasses.replace(segmented, token_starts=segmented.token_starts[:0],
-                                    token_ends=segmented.token_ends[:0], token_is_word=segmented.token_is_word[:0])
+    return row, _WORKER["segmenter"].segment(document).without_tokens()
 
 
 def segment_tables(out_dir: str | Path, config: PipelineConfig | None = None,
@@ -405,10 +401,10 @@ def segment_tables(out_dir: str | Path, config: PipelineConfig | None = None,
             TableWriter(out / TABLE_FILES["sentences"], SENTENCES) as sentences:
         for row, segmented in results:
             if segmented is not None:
-                row = {**row, "n_tokens": segmented.n_tokens, "n_sentences": len(segmented.sentences),
+                row = {**row, "n_tokens": segmented.n_tokens, "n_sentences": segmented.n_sentences,
                        "warnings": list(row["warnings"] or []) + list(segmented.warnings)}
                 sentences.add_columns(sentence_columns(row["text"], segmented))
-                summary.n_sentences += len(segmented.sentences)
+                summary.n_sentences += segmented.n_sentences
                 summary.n_tokens += segmented.n_tokens
                 summary.n_ok += 1
                 summary.n_chars += len(row["text"])

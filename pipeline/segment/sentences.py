@@ -10,7 +10,9 @@ import re
 
 # Chinese: 。！？ and ；(list items in work reports are ；-separated clauses, and the gold sets treat them
 # as sentences). After NFKC, ！？；） are ASCII. Closing quotes and brackets stay with their sentence.
-_ZH_SENTENCE = re.compile(r"[^。!?;！？；]+(?:[。!?;！？；]+[”’」』》)\]\"']*|$)|[。!?;！？；]+")
+# A sentence starts at a non-space character, so spans need no stripping (normalised text has no
+# space before a newline).
+_ZH_SENTENCE = re.compile(r"[^\s。!?;！？；][^。!?;！？；\n]*(?:[。!?;！？；]+[”’」』》)\]\"']*)?|[。!?;！？；]+")
 
 # English: a terminator, closing quotes or brackets, whitespace, then something that can start a sentence.
 _EN_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
@@ -23,13 +25,14 @@ _EN_ABBREVIATIONS = frozenset(
 _CUT_POINTS = re.compile(r"[,;:，；：、]\s*|\s+")
 
 
-def split_chinese(paragraph: str) -> list[tuple[int, int]]:
-    """Sentence spans of a Chinese paragraph.
+def split_chinese(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of Chinese ``text[start:end]`` (offsets into ``text``); newlines always end one.
 
     >>> split_chinese("加快构建新发展格局。推动高质量发展；")
     [(0, 10), (10, 18)]
     """
-    return _stripped(((match.start(), match.end()) for match in _ZH_SENTENCE.finditer(paragraph)), paragraph)
+    end = len(text) if end is None else end
+    return [match.span() for match in _ZH_SENTENCE.finditer(text, start, end)]
 
 
 def split_english(paragraph: str) -> list[tuple[int, int]]:
@@ -81,6 +84,8 @@ def cap_length(spans: list[tuple[int, int]], text: str, max_chars: int) -> tuple
     Run-on "sentences" (flattened tables, lists without punctuation, one-line files) would otherwise
     make sentence-level evidence and classifiers useless. Returns the spans and whether any was cut.
     """
+    if all(end - start <= max_chars for start, end in spans):
+        return spans, False
     result: list[tuple[int, int]] = []
     cut_any = False
     for start, end in spans:
