@@ -74,9 +74,7 @@ def _init_worker(config_dict: dict, segment: bool) -> None:
     _WORKER["segment"] = segment
     segmenter = Segmenter(config.segment)
     if segment:
-        # Load dictionaries once per worker, not per document.
-        segmenter.chinese
-        segmenter.english
+        segmenter.load()  # dictionaries once per worker, not per document
     _WORKER["segmenter"] = segmenter
 
 

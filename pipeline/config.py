@@ -11,7 +11,7 @@ import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -20,7 +20,7 @@ class ConfigError(ValueError):
     """A configuration key or value is not valid; the message names the valid options."""
 
 
-class ChineseEngine(str, Enum):
+class ChineseEngine(StrEnum):
     """Which implementation of jieba's algorithm segments Chinese."""
 
     RJIEBA = "rjieba"  # jieba-rs bindings: same dictionary and results, ~20x faster

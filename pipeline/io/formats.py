@@ -11,7 +11,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from pipeline.io.decode import DecodeError, decode_bytes
 
@@ -20,7 +20,7 @@ class FormatError(ValueError):
     """The file cannot be read as its format; the message says why."""
 
 
-class SourceFormat(str, Enum):
+class SourceFormat(StrEnum):
     TXT = "txt"
     MD = "md"
     HTML = "html"

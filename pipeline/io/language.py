@@ -85,6 +85,6 @@ def detect_language(text: str) -> LanguageVerdict:
 def english_function_word_share(text: str, sample_words: int = 5000) -> float | None:
     """Share of common English function words among the first words; None when too few words."""
     words = [word.lower() for word in _LATIN_WORD.findall(text[:60000])[:sample_words]]
-    if len(words) < 30:
+    if len(words) < 12:
         return None
     return sum(word in _ENGLISH_FUNCTION_WORDS for word in words) / len(words)

@@ -140,7 +140,8 @@ def _manifest_sources(manifest: Path, corpus: str) -> tuple[list[Source], set[st
                                   error=f"manifest.csv line {line_number}: doc_id {doc_id!r} listed twice"))
             continue
         seen_ids.add(doc_id)
-        file_name = str(meta.pop("file", "") or meta.pop("path", "") or "").strip() or _file_for(doc_id, names_in_folder)
+        named = str(meta.pop("file", "") or meta.pop("path", "") or "").strip()
+        file_name = named or _file_for(doc_id, names_in_folder)
         if file_name is None or not (folder / file_name).is_file():
             sources.append(Source(locator, corpus, doc_id, None, meta=meta,
                                   error=f"file listed in manifest.csv not found: {file_name or doc_id + '.txt'}"))
@@ -173,16 +174,17 @@ def _jsonl_sources(path: Path, corpus: str) -> Iterator[Source]:
             any_line = True
             locator = f"{path}:{line_number}"
             default_id = f"{path.stem}-{line_number}"
+            problem = None
             try:
                 record = json.loads(raw_line.decode("utf-8-sig"))
+                if not isinstance(record, dict):
+                    problem = f"line {line_number}: a JSON object is required"
             except UnicodeDecodeError as error:
-                yield Source(locator, corpus, default_id, "jsonl", error=f"line {line_number}: not UTF-8 ({error.reason} at byte {error.start})")
-                continue
+                problem = f"line {line_number}: not UTF-8 ({error.reason} at byte {error.start})"
             except json.JSONDecodeError as error:
-                yield Source(locator, corpus, default_id, "jsonl", error=f"line {line_number}: invalid JSON ({error.msg} at column {error.colno})")
-                continue
-            if not isinstance(record, dict):
-                yield Source(locator, corpus, default_id, "jsonl", error=f"line {line_number}: a JSON object is required")
+                problem = f"line {line_number}: invalid JSON ({error.msg} at column {error.colno})"
+            if problem:
+                yield Source(locator, corpus, default_id, "jsonl", error=problem)
                 continue
             text = record.pop("text", None)
             meta = canonical_metadata(record)

@@ -80,7 +80,8 @@ class SegmentedDocument:
 
     def tokens(self, text: str) -> list[str]:
         """The token strings, given the document text the offsets refer to."""
-        return [text[start:end] for start, end in zip(self.token_starts.tolist(), self.token_ends.tolist(), strict=True)]
+        pairs = zip(self.token_starts.tolist(), self.token_ends.tolist(), strict=True)
+        return [text[start:end] for start, end in pairs]
 
     def without_tokens(self) -> SegmentedDocument:
         """The same sentences without token spans (cheaper to send between processes)."""
@@ -113,6 +114,12 @@ class Segmenter:
         if self._english is None:
             self._english = EnglishTokenizer()
         return self._english
+
+    def load(self) -> Segmenter:
+        """Load both languages' dictionaries and tokenizers now rather than on first use."""
+        _ = self.chinese, self.english
+        _character_classes()
+        return self
 
     def words(self, text: str, lang: str) -> list[str]:
         """Words of a short text, for inspection (``policy-pipeline segment --text``)."""

