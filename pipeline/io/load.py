@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -111,6 +112,9 @@ def _load(source: Source, config: IngestConfig) -> Document | Rejection:
         return _reject(source, "no text: the file is empty or holds only whitespace or markup",
                        encoding=extracted.encoding)
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not has_prose(text):
+        return _reject(source, "no text: only markup, links or numbers (e.g. a page of images)",
+                       encoding=extracted.encoding, sha256=sha256)
 
     verdict = detect_language(text)
     if verdict.lang is None:
@@ -151,6 +155,19 @@ def _load(source: Source, config: IngestConfig) -> Document | Rejection:
         warnings=tuple(warnings),
         meta={key: _jsonable(value) for key, value in meta.items() if key not in ("n_chars", "year")},
     )
+
+
+_MARKUP_OR_LINK = re.compile(r"<[^<>]{0,2000}>|https?://\S+|www\.\S+")
+_LETTER = re.compile(r"[^\W\d_]")
+MIN_PROSE_LETTERS = 20
+
+
+def has_prose(text: str) -> bool:
+    """Whether ``text`` has letters or Han characters outside tags and links (short texts need only some)."""
+    head = text[:200_000]
+    letters = len(_LETTER.findall(head))
+    prose_letters = len(_LETTER.findall(_MARKUP_OR_LINK.sub(" ", head)))
+    return prose_letters > 0 and prose_letters >= min(MIN_PROSE_LETTERS, letters)
 
 
 def _extract(source: Source, config: IngestConfig) -> tuple[Extracted | None, str | None]:

@@ -105,6 +105,10 @@ def bad_folder(tmp_path_factory, corpora):
         encoding="utf-8",
     )
     (folder / "unsupported.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "images_only.txt").write_text(
+        '<figure><img src="https://example.gov/wp-content/uploads/2023/03/page-1.jpg" width="602" /></figure>\n\n'
+        '<figure><img src="https://example.gov/wp-content/uploads/2023/03/page-2.jpg" width="603" /></figure>\n###\n',
+        encoding="utf-8")
     (folder / "impossible_date_2023-02-30.txt").write_text(
         "---\ndate: 2023-02-30\n---\n" + zh_other[8000:10000], encoding="utf-8")
     (folder / "no_date.txt").write_text(en[5000:8000], encoding="utf-8")
@@ -155,6 +159,7 @@ def test_every_file_gives_exactly_one_row(bad_folder, bad_run):
         ("corrupt.docx", "corrupt DOCX"),
         ("french.txt", "unsupported language"),
         ("unsupported.xlsx", "unsupported file type '.xlsx'"),
+        ("images_only.txt", "no text: only markup, links or numbers"),
         ("good_zh_copy_in_gb18030.txt", "duplicate: same text as good_zh"),
     ],
 )
