@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from pipeline.config import PipelineConfig
-from pipeline.io import Document, Rejection, Source, discover_sources, load_document
+from pipeline.io import Document, LanguageSpan, Rejection, Source, discover_sources, load_document
 from pipeline.segment import SegmentedDocument, Segmenter
 from pipeline.store import DOCUMENTS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
 
@@ -182,6 +182,8 @@ def document_row(item: Document | Rejection, segmented: SegmentedDocument | None
         "reason": item.reason,
         "warnings": warnings,
         "lang": item.lang,
+        "language_spans": [{"start": span.start, "end": span.end, "lang": span.lang}
+                           for span in item.language_spans] if item.ok and item.language_spans else None,
         "script": item.script if item.ok else None,
         "date": item.date,
         "year": item.year,
@@ -365,11 +367,9 @@ def _init_segment_worker(config_dict: dict) -> None:
 
 
 def _segment_row(row: dict) -> tuple[dict, SegmentedDocument | None]:
-    from pipeline.io.language import detect_language
-
     if row["status"] != "ok":
         return row, None
-    spans = detect_language(row["text"]).spans if row["lang"] == "mixed" else ()
+    spans = tuple(LanguageSpan(**span) for span in row["language_spans"] or ())
     document = Document(doc_id=row["doc_id"], corpus=row["corpus"], path=row["path"], text=row["text"],
                         lang=row["lang"], sha256=row["sha256"], script=row["script"] or "latin",
                         language_spans=spans)

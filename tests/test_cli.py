@@ -103,3 +103,17 @@ def test_exit_code_is_1_when_nothing_could_be_processed(tmp_path):
 def test_python_dash_m_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True, check=True)
     assert "policy-pipeline" in result.stdout or "Usage" in result.stdout
+
+
+def test_mixed_documents_keep_their_paragraph_languages(tmp_path, work_report_2021, sotu_2023):
+    mixed = tmp_path / "bilingual_briefing.txt"
+    mixed.write_text(work_report_2021[:3000] + "\n\n" + sotu_2023[:3000], encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(mixed), "--out", str(tmp_path / "out"), "-q", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    (row,) = read_table(tmp_path / "out", "documents").to_dict("records")
+    assert row["lang"] == "mixed"
+    assert [span["lang"] for span in row["language_spans"]] == ["zh", "en"]
+    sentences = read_table(tmp_path / "out", "sentences")
+    english_start = row["language_spans"][1]["start"]
+    assert set(sentences[sentences["start"] >= english_start]["lang"]) == {"en"}
+    assert set(sentences[sentences["end"] <= english_start]["lang"]) == {"zh"}

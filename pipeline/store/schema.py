@@ -13,6 +13,8 @@ DOCUMENTS = pa.schema(
         ("reason", pa.string()),  # why rejected; null when ok
         ("warnings", pa.list_(pa.string())),
         ("lang", pa.string()),  # zh | en | mixed
+        # For mixed documents: the paragraphs' languages as character spans; null otherwise.
+        ("language_spans", pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("lang", pa.string())]))),
         ("script", pa.string()),  # simplified | traditional | latin
         ("date", pa.string()),  # ISO 8601 at known precision: 2021, 2021-03, 2021-03-05
         ("year", pa.int32()),
