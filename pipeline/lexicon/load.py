@@ -1,0 +1,233 @@
+"""Loading and validating the lexicon file. Errors point to the entry: ``concepts.resilience.en[2]``."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from pipeline.lexicon.model import Concept, ContextRule, Family, FlagCues, Lexicon, Term
+
+DEFAULT_LEXICON = "concepts.yaml"
+_TERM_KEYS = {"term", "regex", "case_sensitive", "not_preceded_by", "not_followed_by", "requires", "excludes",
+              "align_to_tokens", "note"}
+_CONCEPT_KEYS = {"family", "dimension", "definition", "zh", "en"}
+_RULE_KEYS = {"pattern", "window", "side"}
+# The literal start of an English pattern: letters and digits, single spaces, hyphens, apostrophes and
+# escaped dots ("u\.s\.-made" starts with "u.s.-made").
+_ANCHOR = re.compile(r"^(?:[a-z0-9]|\\\.)+(?:[ '\-](?:[a-z0-9]|\\\.)+)*", re.IGNORECASE)
+
+
+class LexiconError(ValueError):
+    """The lexicon file is invalid; ``problems`` lists every error with the entry it belongs to."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def default_lexicon_path() -> Path:
+    return Path(str(resources.files("pipeline.lexicon") / DEFAULT_LEXICON))
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Load and validate a lexicon file (default: the one shipped in the package)."""
+    path = Path(path) if path else default_lexicon_path()
+    try:
+        raw_bytes = path.read_bytes()
+        data = yaml.safe_load(raw_bytes.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise LexiconError([f"{path}: cannot read lexicon: {error}"]) from None
+    return build_lexicon(data, content_hash=hashlib.sha256(raw_bytes).hexdigest(), source=str(path))
+
+
+def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> Lexicon:
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise LexiconError([f"{source}: the lexicon must be a mapping with 'version' and 'concepts'"])
+    version = str(data.get("version", "")).strip()
+    if not version:
+        problems.append("version: missing")
+    raw_concepts = data.get("concepts")
+    if not isinstance(raw_concepts, dict) or not raw_concepts:
+        raise LexiconError([*problems, "concepts: missing or empty"])
+
+    concepts: dict[str, Concept] = {}
+    terms: list[Term] = []
+    seen: dict[tuple[str, str], str] = {}  # (lang, normalised pattern) -> where it was first defined
+    for concept_id, entry in raw_concepts.items():
+        where = f"concepts.{concept_id}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(concept_id)):
+            problems.append(f"{where}: concept ids are lower_snake_case")
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        for key in set(entry) - _CONCEPT_KEYS:
+            problems.append(f"{where}.{key}: unknown key (valid: {', '.join(sorted(_CONCEPT_KEYS))})")
+        try:
+            family = Family(entry.get("family"))
+        except ValueError:
+            problems.append(f"{where}.family: {entry.get('family')!r} is not one of gvc, svc, topic")
+            continue
+        concepts[concept_id] = Concept(concept_id, family, str(entry.get("dimension", "")),
+                                       str(entry.get("definition", "")).strip())
+        for lang in ("zh", "en"):
+            for index, raw_term in enumerate(entry.get(lang) or []):
+                term_where = f"{where}.{lang}[{index}]"
+                term = _build_term(raw_term, concept_id, lang, index, term_where, problems)
+                if term is None:
+                    continue
+                key = (lang, term.pattern if lang == "zh" else term.pattern.lower())
+                if key in seen:
+                    problems.append(f"{term_where}: {term.pattern!r} is already defined at {seen[key]}")
+                    continue
+                seen[key] = term_where
+                terms.append(term)
+
+    cues = _build_cues(data.get("flags") or {}, problems)
+    if problems:
+        raise LexiconError(problems)
+    return Lexicon(
+        version=version,
+        content_hash=content_hash,
+        concepts=concepts,
+        terms=tuple(terms),
+        cues=cues,
+        source=source,
+        zh_terms=tuple(term for term in terms if term.lang == "zh"),
+        en_terms=tuple(term for term in terms if term.lang == "en"),
+    )
+
+
+def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str, problems: list[str]) -> Term | None:
+    spec = {"term": raw} if isinstance(raw, str) else raw
+    if not isinstance(spec, dict) or not isinstance(spec.get("term"), str) or not spec["term"].strip():
+        problems.append(f"{where}: a term is a string or a mapping with a 'term' string")
+        return None
+    for key in set(spec) - _TERM_KEYS:
+        problems.append(f"{where}.{key}: unknown key (valid: {', '.join(sorted(_TERM_KEYS))})")
+    pattern = spec["term"].strip()
+    options = {
+        "case_sensitive": bool(spec.get("case_sensitive", False)),
+        "align_to_tokens": bool(spec.get("align_to_tokens", False)),
+        "note": str(spec.get("note", "")),
+        "not_preceded_by": _compile(spec.get("not_preceded_by"), f"{where}.not_preceded_by", problems,
+                                    suffix="$"),
+        "not_followed_by": _compile(spec.get("not_followed_by"), f"{where}.not_followed_by", problems,
+                                    prefix="^"),
+        "requires": _rules(spec.get("requires"), f"{where}.requires", problems),
+        "excludes": _rules(spec.get("excludes"), f"{where}.excludes", problems),
+    }
+    term_id = f"{concept_id}/{lang}/{index}"
+    if lang == "zh":
+        metachar = re.search(r"[\\^$.*+?()\[\]{}|]", pattern)
+        if not spec.get("regex"):
+            if metachar:
+                problems.append(f"{where}: {pattern!r} looks like a pattern; add 'regex: true' or remove the symbols")
+                return None
+            return Term(term_id, concept_id, lang, pattern, anchor=pattern, **options)
+        # A Chinese pattern is found through its literal start, like English ones.
+        anchor = pattern[: metachar.start()] if metachar else pattern
+        if metachar and pattern[metachar.start()] in "?*{":
+            anchor = anchor[:-1]
+        if len(anchor) < 2 or _has_top_level_alternation(pattern):
+            problems.append(f"{where}: a Chinese pattern must start with 2 or more literal characters and have "
+                            f"no top-level '|': {pattern!r}")
+            return None
+        regex = _compile(pattern, where, problems)
+        if regex is None:
+            return None
+        return Term(term_id, concept_id, lang, pattern, anchor=anchor, regex=regex, **options)
+    if _has_top_level_alternation(pattern):
+        problems.append(f"{where}: write alternatives as separate terms (top-level '|' in {pattern!r})")
+        return None
+    regex = _compile(pattern, where, problems, flags=0 if options["case_sensitive"] else re.IGNORECASE)
+    anchor_match = _ANCHOR.match(pattern)
+    if regex is None:
+        return None
+    if not anchor_match or sum(char.isalnum() for char in anchor_match.group()) < 3:
+        problems.append(f"{where}: an English pattern must start with 3 or more literal letters "
+                        f"(its anchor): {pattern!r}")
+        return None
+    anchor = anchor_match.group()
+    # A quantifier right after the anchor makes its last letter optional: anchor on the letters before.
+    if re.match(r"[?*{]", pattern[len(anchor) :]):
+        anchor = anchor[:-2] if anchor.endswith("\\.") else anchor[:-1]
+    return Term(term_id, concept_id, lang, pattern, anchor=anchor.replace("\\.", ".").lower(), regex=regex,
+                **options)
+
+
+def _has_top_level_alternation(pattern: str) -> bool:
+    depth, escaped, in_class = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+def _compile(pattern: object, where: str, problems: list[str], *, prefix: str = "", suffix: str = "",
+             flags: int = re.IGNORECASE) -> re.Pattern | None:
+    if pattern in (None, ""):
+        return None
+    if isinstance(pattern, list):
+        pattern = "|".join(str(part) for part in pattern)
+    try:
+        return re.compile(f"{prefix}(?:{pattern}){suffix}", flags)
+    except re.error as error:
+        problems.append(f"{where}: invalid pattern {pattern!r}: {error}")
+        return None
+
+
+def _rules(raw: object, where: str, problems: list[str]) -> tuple[ContextRule, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    rules = []
+    for index, item in enumerate(items):
+        rule_where = f"{where}[{index}]" if isinstance(raw, list) else where
+        if not isinstance(item, dict) or "pattern" not in item:
+            problems.append(f"{rule_where}: a rule is a mapping with 'pattern' (and 'window', 'side')")
+            continue
+        for key in set(item) - _RULE_KEYS:
+            problems.append(f"{rule_where}.{key}: unknown key (valid: pattern, side, window)")
+        side = item.get("side", "around")
+        if side not in ("before", "after", "around"):
+            problems.append(f"{rule_where}.side: {side!r} is not one of before, after, around")
+        window = item.get("window", 30)
+        if not isinstance(window, int) or window <= 0:
+            problems.append(f"{rule_where}.window: must be a positive integer, got {window!r}")
+            continue
+        compiled = _compile(item["pattern"], f"{rule_where}.pattern", problems)
+        if compiled is not None:
+            rules.append(ContextRule(compiled, window, side))
+    return tuple(rules)
+
+
+def _build_cues(raw: dict, problems: list[str]) -> FlagCues:
+    cues: dict[str, dict] = {"negation": {}, "hedge": {}, "clause_break": {}}
+    window = {}
+    for lang in ("zh", "en"):
+        section = raw.get(lang) or {}
+        for kind, found in cues.items():
+            where = f"flags.{lang}.{kind}"
+            compiled = _compile(section.get(kind) or "(?!)", where, problems)
+            if compiled is not None and compiled.search(""):
+                problems.append(f"{where}: the pattern matches empty text (a stray '|'?)")
+            found[lang] = compiled
+        window[lang] = int(section.get("window", 12 if lang == "zh" else 40))
+    return FlagCues(cues["negation"], cues["hedge"], window, cues["clause_break"])

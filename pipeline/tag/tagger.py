@@ -1,0 +1,232 @@
+"""The framing tagger: every concept mention with character offsets, independent of segmentation.
+
+Matching runs on characters (Chinese on the simplified view, English case-insensitively), through two
+Aho-Corasick automata: Chinese terms directly, English terms through their literal anchors, then each
+candidate's regular expression at that position. Context rules, token alignment, overlap resolution and
+negation/hedge flags then decide what counts. Everything a rule refuses can be explained.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.lexicon import Lexicon, Term, load_lexicon
+from pipeline.tag.mention import Mention, NearMiss
+
+
+class Overlap:
+    LONGEST = "longest"  # the codebook: the most specific (longest) expression counts
+    ALL = "all"  # every match counts
+    CHOICES = (LONGEST, ALL)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    term: Term
+    start: int
+    end: int
+    sentence: int
+
+
+def _lower_same_length(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters lower to two (İ); keep those as they are so offsets still line up.
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+class FrameTagger:
+    """Build once (it compiles the automata), then call :meth:`tag` for each document or sentence.
+
+    >>> tagger = FrameTagger()
+    >>> [m.concept for m in tagger.tag("我们坚决反对将供应链武器化。")]
+    ['weaponization', 'supply_chain']
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, *, overlap: str = Overlap.LONGEST) -> None:
+        import ahocorasick_rs
+
+        if overlap not in Overlap.CHOICES:
+            raise ValueError(f"overlap must be one of {', '.join(Overlap.CHOICES)}, got {overlap!r}")
+        self.lexicon = lexicon or load_lexicon()
+        self.overlap = overlap
+        # One automaton per language over the terms' literal anchors (a literal Chinese term is its own
+        # anchor); terms sharing an anchor are tried in turn where it occurs.
+        self._zh, self._zh_anchor_terms = self._automaton(ahocorasick_rs, self.lexicon.zh_terms)
+        self._en, self._en_anchor_terms = self._automaton(ahocorasick_rs, self.lexicon.en_terms)
+
+    @staticmethod
+    def _automaton(ahocorasick_rs, terms: Sequence[Term]):
+        by_anchor: dict[str, list[Term]] = defaultdict(list)
+        for term in terms:
+            by_anchor[term.anchor].append(term)
+        anchors = list(by_anchor)
+        automaton = ahocorasick_rs.AhoCorasick(anchors) if anchors else None
+        return automaton, [by_anchor[anchor] for anchor in anchors]
+
+    # ------------------------------------------------------------------ matching
+
+    def candidates(self, view: str) -> list[tuple[Term, int, int]]:
+        """Every place a term's characters match, before any rule (overlapping matches included)."""
+        found: list[tuple[Term, int, int]] = []
+        if self._zh is not None:
+            for index, start, end in self._zh.find_matches_as_indexes(view, overlapping=True):
+                for term in self._zh_anchor_terms[index]:
+                    if term.regex is None:
+                        found.append((term, start, end))
+                    else:
+                        match = term.regex.match(view, start)
+                        if match is not None:
+                            found.append((term, start, match.end()))
+        if self._en is not None:
+            lowered = _lower_same_length(view)
+            for index, start, _ in self._en.find_matches_as_indexes(lowered, overlapping=True):
+                if start > 0 and (lowered[start - 1].isalnum()):
+                    continue  # inside a word
+                for term in self._en_anchor_terms[index]:
+                    match = term.regex.match(view, start)
+                    if match is None:
+                        continue
+                    end = match.end()
+                    if end < len(view) and view[end].isalnum():
+                        continue
+                    found.append((term, start, end))
+        return found
+
+    def tag(
+        self,
+        text: str,
+        *,
+        doc_id: str = "",
+        view: str | None = None,
+        sentences: Sequence[tuple[int, int]] | None = None,
+        token_starts: np.ndarray | None = None,
+        token_ends: np.ndarray | None = None,
+        near_misses: list[NearMiss] | None = None,
+    ) -> list[Mention]:
+        """Mentions in ``text`` (offsets into it). ``view`` is the simplified matching view (same length);
+        ``sentences`` bound context windows (default: the text's own sentences); token spans, when given,
+        enforce ``align_to_tokens`` rules. Refused matches are appended to ``near_misses`` if a list is
+        passed."""
+        view = text if view is None else view
+        if sentences is None:
+            sentences = sentence_spans(view)
+        sentence_starts = [start for start, _ in sentences]
+        token_start_set = set(token_starts.tolist()) if token_starts is not None else None
+        token_end_set = set(token_ends.tolist()) if token_ends is not None else None
+
+        accepted: list[_Candidate] = []
+        for term, start, end in self.candidates(view):
+            index = max(0, bisect.bisect_right(sentence_starts, start) - 1)
+            sentence_start, sentence_end = sentences[index] if sentences else (0, len(view))
+            why = self._refusal(term, view, start, end, sentence_start, sentence_end, token_start_set, token_end_set)
+            if why:
+                if near_misses is not None:
+                    near_misses.append(NearMiss(term.term_id, term.concept_id, start, end, text[start:end], why))
+                continue
+            accepted.append(_Candidate(term, start, end, index))
+
+        counted = self._resolve_overlaps(accepted)
+        cues = self.lexicon.cues
+        mentions = []
+        for candidate, is_counted in zip(accepted, counted, strict=True):
+            term = candidate.term
+            concept = self.lexicon.concepts[term.concept_id]
+            sentence_start = sentences[candidate.sentence][0] if sentences else 0
+            window = cues.window[term.lang]
+            before = cues.scope(term.lang, view[max(sentence_start, candidate.start - window) : candidate.start])
+            mentions.append(Mention(
+                doc_id=doc_id,
+                sentence_id=candidate.sentence,
+                concept=concept.concept_id,
+                family=concept.family.value,
+                dimension=concept.dimension,
+                start=candidate.start,
+                end=candidate.end,
+                text=text[candidate.start : candidate.end],
+                rule=term.term_id,
+                lexicon_version=self.lexicon.version,
+                negated=cues.negation[term.lang].search(before) is not None,
+                hedged=cues.hedge[term.lang].search(before) is not None,
+                counted=is_counted,
+            ))
+        mentions.sort(key=lambda mention: (mention.start, -mention.end, mention.concept))
+        return mentions
+
+    @staticmethod
+    def _refusal(term: Term, view: str, start: int, end: int, sentence_start: int, sentence_end: int,
+                 token_starts: set | None, token_ends: set | None) -> str | None:
+        sentence = view[sentence_start:sentence_end]
+        local_start, local_end = start - sentence_start, end - sentence_start
+        if term.not_preceded_by is not None and term.not_preceded_by.search(sentence[:local_start]):
+            return f"preceded by {_shown(term.not_preceded_by)}"
+        if term.not_followed_by is not None and term.not_followed_by.search(sentence[local_end:]):
+            return f"followed by {_shown(term.not_followed_by)}"
+        for rule in term.requires:
+            if not rule.found(sentence, local_start, local_end):
+                return f"needs {_shown(rule.pattern)} within {rule.window} characters ({rule.side}) in the sentence"
+        for rule in term.excludes:
+            if rule.found(sentence, local_start, local_end):
+                return f"excluded by {_shown(rule.pattern)} within {rule.window} characters ({rule.side})"
+        if term.align_to_tokens and token_starts is not None and token_ends is not None:
+            if start not in token_starts or end not in token_ends:
+                return "crosses a word boundary (the rule asks for whole words)"
+        return None
+
+    def _resolve_overlaps(self, candidates: list[_Candidate]) -> list[bool]:
+        if self.overlap == Overlap.ALL:
+            return [True] * len(candidates)
+        # Longest first (ties: earlier first); a match overlapping one already counted does not count.
+        order = sorted(range(len(candidates)),
+                       key=lambda i: (-(candidates[i].end - candidates[i].start), candidates[i].start))
+        counted = [False] * len(candidates)
+        taken_starts: list[int] = []  # counted spans never overlap, so sorted starts give sorted ends
+        taken_ends: list[int] = []
+        for i in order:
+            start, end = candidates[i].start, candidates[i].end
+            position = bisect.bisect_left(taken_starts, start)
+            if position > 0 and taken_ends[position - 1] > start:
+                continue
+            if position < len(taken_starts) and taken_starts[position] < end:
+                continue
+            counted[i] = True
+            taken_starts.insert(position, start)
+            taken_ends.insert(position, end)
+        return counted
+
+
+def _shown(pattern) -> str:
+    text = pattern.pattern
+    for prefix in ("^(?:", "(?:"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    for suffix in (")$", ")"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    return repr(text)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences of a text with no segmentation at hand (each paragraph split in its own language)."""
+    import re
+
+    from pipeline.io.language import paragraph_language
+    from pipeline.segment.sentences import split_chinese, split_english
+
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+", text):
+        paragraph = match.group()
+        if paragraph_language(paragraph) == "zh":
+            local = split_chinese(paragraph)
+        else:
+            local = split_english(paragraph)
+        spans.extend((match.start() + start, match.start() + end) for start, end in local)
+    return spans or [(0, len(text))]
