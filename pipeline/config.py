@@ -52,6 +52,23 @@ class SegmentConfig:
                 raise ConfigError(f"segment.user_dicts: file not found: {path}")
 
 
+class OverlapPolicy(StrEnum):
+    """Which of several overlapping mentions count (all are kept in the data)."""
+
+    LONGEST = "longest"  # the codebook: the most specific (longest) expression counts
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class TagConfig:
+    lexicon: str | None = None  # a lexicon YAML file; default: the one shipped in the package
+    overlap: OverlapPolicy = OverlapPolicy.LONGEST
+
+    def validate(self) -> None:
+        if self.lexicon is not None and not Path(self.lexicon).is_file():
+            raise ConfigError(f"tag.lexicon: file not found: {self.lexicon}")
+
+
 @dataclass(frozen=True)
 class RunConfig:
     workers: int = 0  # 0 means one per core
@@ -72,10 +89,11 @@ class RunConfig:
 class PipelineConfig:
     io: IngestConfig = field(default_factory=IngestConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
+    tag: TagConfig = field(default_factory=TagConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def validate(self) -> PipelineConfig:
-        for section in (self.io, self.segment, self.run):
+        for section in (self.io, self.segment, self.tag, self.run):
             section.validate()
         return self
 

@@ -92,5 +92,8 @@ class Lexicon:
         return self.concepts[concept_id]
 
     def segmenter_words(self) -> list[str]:
-        """Chinese terms for the segmenter's user dictionary (whole words, 2+ characters)."""
-        return sorted({term.pattern for term in self.zh_terms if len(term.pattern) >= 2})
+        """Chinese literal terms for the segmenter's user dictionary: words of 2 to 8 Han characters
+        (phrases with punctuation, and patterns, are not words)."""
+        return sorted({term.pattern for term in self.zh_terms
+                       if term.regex is None and 2 <= len(term.pattern) <= 8
+                       and all("\u4e00" <= char <= "\u9fff" for char in term.pattern)})

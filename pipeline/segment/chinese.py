@@ -31,9 +31,16 @@ def read_user_dictionary(text: str) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
-def project_user_words(extra_files: Iterable[str] = ()) -> list[tuple[str, int | None, str | None]]:
-    """The project's own dictionary (framing terms) followed by the user's extra dictionaries."""
+def project_user_words(
+    extra_files: Iterable[str] = (), lexicon_path: str | None = None
+) -> list[tuple[str, int | None, str | None]]:
+    """The project's dictionary: ``userdict.txt``, the framing lexicon's Chinese terms, then the user's
+    extra dictionaries (later entries win in jieba)."""
+    from pipeline.lexicon import load_lexicon
+
     entries = read_user_dictionary((resources.files("pipeline.segment") / PROJECT_USER_DICT).read_text("utf-8"))
+    listed = {word for word, _, _ in entries}
+    entries += [(word, None, None) for word in load_lexicon(lexicon_path).segmenter_words() if word not in listed]
     for path in extra_files:
         entries += read_user_dictionary(Path(path).read_text(encoding="utf-8"))
     return entries

@@ -97,15 +97,16 @@ class Segmenter:
     >>> words = segmenter.words("加快构建新发展格局", lang="zh")
     """
 
-    def __init__(self, config: SegmentConfig | None = None) -> None:
+    def __init__(self, config: SegmentConfig | None = None, *, lexicon_path: str | None = None) -> None:
         self.config = config or SegmentConfig()
+        self.lexicon_path = lexicon_path  # whose Chinese terms join the user dictionary
         self._chinese: ChineseWordSegmenter | None = None
         self._english: EnglishTokenizer | None = None
 
     @property
     def chinese(self) -> ChineseWordSegmenter:
         if self._chinese is None:
-            words = project_user_words(self.config.user_dicts)
+            words = project_user_words(self.config.user_dicts, self.lexicon_path)
             self._chinese = ChineseWordSegmenter(self.config.zh_engine, hmm=self.config.hmm, user_words=words)
         return self._chinese
 

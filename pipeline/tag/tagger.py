@@ -15,14 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.config import OverlapPolicy
 from pipeline.lexicon import Lexicon, Term, load_lexicon
 from pipeline.tag.mention import Mention, NearMiss
-
-
-class Overlap:
-    LONGEST = "longest"  # the codebook: the most specific (longest) expression counts
-    ALL = "all"  # every match counts
-    CHOICES = (LONGEST, ALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +44,11 @@ class FrameTagger:
     ['weaponization', 'supply_chain']
     """
 
-    def __init__(self, lexicon: Lexicon | None = None, *, overlap: str = Overlap.LONGEST) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, *, overlap: OverlapPolicy = OverlapPolicy.LONGEST) -> None:
         import ahocorasick_rs
 
-        if overlap not in Overlap.CHOICES:
-            raise ValueError(f"overlap must be one of {', '.join(Overlap.CHOICES)}, got {overlap!r}")
         self.lexicon = lexicon or load_lexicon()
-        self.overlap = overlap
+        self.overlap = OverlapPolicy(overlap)
         # One automaton per language over the terms' literal anchors (a literal Chinese term is its own
         # anchor); terms sharing an anchor are tried in turn where it occurs.
         self._zh, self._zh_anchor_terms = self._automaton(ahocorasick_rs, self.lexicon.zh_terms)
@@ -180,7 +173,7 @@ class FrameTagger:
         return None
 
     def _resolve_overlaps(self, candidates: list[_Candidate]) -> list[bool]:
-        if self.overlap == Overlap.ALL:
+        if self.overlap is OverlapPolicy.ALL:
             return [True] * len(candidates)
         # Longest first (ties: earlier first); a match overlapping one already counted does not count.
         order = sorted(range(len(candidates)),
