@@ -16,6 +16,7 @@ import platform
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata as package_metadata
@@ -26,8 +27,10 @@ import pyarrow.parquet as pq
 
 from pipeline.config import PipelineConfig
 from pipeline.io import Document, LanguageSpan, Rejection, Source, discover_sources, load_document
+from pipeline.lexicon import load_lexicon
 from pipeline.segment import SegmentedDocument, Segmenter
-from pipeline.store import DOCUMENTS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+from pipeline.tag import FrameTagger, Mention
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ class ProcessedDocument:
     segmented: SegmentedDocument | None
     input_index: int
     seconds: dict[str, float]
+    mentions: list[Mention] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +58,8 @@ class RunSummary:
     n_sentences: int = 0
     n_tokens: int = 0
     n_chars: int = 0
+    n_mentions: int = 0
+    mentions_by_family: Counter = field(default_factory=Counter)
     rejected_reasons: Counter = field(default_factory=Counter)
     warnings: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -72,9 +78,10 @@ def _init_worker(config_dict: dict, segment: bool) -> None:
     config = PipelineConfig.from_dict(config_dict)
     _WORKER["config"] = config
     _WORKER["segment"] = segment
-    segmenter = Segmenter(config.segment)
+    segmenter = Segmenter(config.segment, lexicon_path=config.tag.lexicon)
     if segment:
         segmenter.load()  # dictionaries once per worker, not per document
+        _WORKER["tagger"] = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
     _WORKER["segmenter"] = segmenter
 
 
@@ -85,17 +92,30 @@ def _process(task: tuple[int, Source]) -> ProcessedDocument:
     item = load_document(source, config.io)
     seconds = {"ingest": time.perf_counter() - started}
     segmented = None
+    mentions: list[Mention] = []
     if item.ok and _WORKER["segment"]:
         started = time.perf_counter()
         try:
             segmented = _WORKER["segmenter"].segment(item)
-        except Exception as error:  # noqa: BLE001 - a document that breaks the segmenter is rejected, not fatal
-            logger.exception("segmentation failed for %s", source.locator)
+            seconds["segment"] = time.perf_counter() - started
+            started = time.perf_counter()
+            mentions = tag_segmented(_WORKER["tagger"], item, segmented)
+            seconds["tag"] = time.perf_counter() - started
+        except Exception as error:  # noqa: BLE001 - a document that breaks a stage is rejected, not fatal
+            logger.exception("segmenting or tagging failed for %s", source.locator)
             item = as_rejection(item, f"segmentation failed: {type(error).__name__}: {error}")
-        seconds["segment"] = time.perf_counter() - started
+            segmented, mentions = None, []
     if segmented is not None:
         segmented = segmented.without_tokens()  # token spans are not stored; don't pickle them back
-    return ProcessedDocument(item, segmented, input_index, seconds)
+    return ProcessedDocument(item, segmented, input_index, seconds, mentions)
+
+
+def tag_segmented(tagger: FrameTagger, document: Document, segmented: SegmentedDocument) -> list[Mention]:
+    """Mentions of a segmented document: its sentences bound the context rules, its tokens the
+    ``align_to_tokens`` rules."""
+    sentences = list(zip(segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist(), strict=True))
+    return tagger.tag(document.text, doc_id=document.doc_id, view=document.matching_text, sentences=sentences,
+                      token_starts=segmented.token_starts, token_ends=segmented.token_ends)
 
 
 def ordered_map(
@@ -202,10 +222,10 @@ def document_row(item: Document | Rejection, segmented: SegmentedDocument | None
     }
 
 
-def sentence_columns(text: str, segmented: SegmentedDocument) -> dict[str, list]:
+def sentence_columns(doc_id: str, text: str, segmented: SegmentedDocument) -> dict[str, list]:
     starts, ends = segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist()
     return {
-        "doc_id": [segmented.doc_id] * len(starts),
+        "doc_id": [doc_id] * len(starts),
         "sentence_id": list(range(len(starts))),
         "start": starts,
         "end": ends,
@@ -213,6 +233,16 @@ def sentence_columns(text: str, segmented: SegmentedDocument) -> dict[str, list]
         "n_tokens": segmented.sentence_n_tokens.tolist(),
         "text": [text[start:end] for start, end in zip(starts, ends, strict=True)],
     }
+
+
+_MENTION_FIELDS = ("sentence_id", "concept", "family", "dimension", "start", "end", "text", "rule",
+                   "lexicon_version", "negated", "hedged", "counted")
+
+
+def mention_columns(doc_id: str, mentions: list[Mention]) -> dict[str, list]:
+    columns = {name: [getattr(mention, name) for mention in mentions] for name in _MENTION_FIELDS}
+    columns["doc_id"] = [doc_id] * len(mentions)
+    return columns
 
 
 def run_pipeline(
@@ -250,38 +280,35 @@ def run_pipeline(
         initargs=(config.to_dict(), segment),
     )
     write_seconds = 0.0
-    sentences_path = out / TABLE_FILES["sentences"]
-    with TableWriter(out / TABLE_FILES["documents"], DOCUMENTS, rows_per_group=config.run.batch_docs) as documents:
-        sentence_writer = TableWriter(sentences_path, SENTENCES) if segment else None
-        if sentence_writer:
-            sentence_writer.__enter__()
-        try:
-            for result in results:
-                stage_seconds.update(result.seconds)
-                item = identity.settle(result.item)
-                segmented = result.segmented if item.ok else None
-                started = time.perf_counter()
-                documents.add(document_row(item, segmented))
-                if sentence_writer and segmented is not None:
-                    sentence_writer.add_columns(sentence_columns(item.text, segmented))
-                write_seconds += time.perf_counter() - started
-                _count(summary, item, segmented)
-                input_counts[result.input_index] += 1
-                input_hashes[result.input_index].update((item.sha256 or item.path).encode())
-                if on_document:
-                    on_document(item)
-        except BaseException as error:
-            if sentence_writer:
-                sentence_writer.__exit__(type(error), error, None)
-            raise
-        if sentence_writer:
-            sentence_writer.__exit__(None, None, None)
+    with ExitStack() as stack:
+        documents = stack.enter_context(
+            TableWriter(out / TABLE_FILES["documents"], DOCUMENTS, rows_per_group=config.run.batch_docs))
+        sentences = stack.enter_context(TableWriter(out / TABLE_FILES["sentences"], SENTENCES)) if segment else None
+        mentions = stack.enter_context(TableWriter(out / TABLE_FILES["mentions"], MENTIONS)) if segment else None
+        for result in results:
+            stage_seconds.update(result.seconds)
+            item = identity.settle(result.item)
+            segmented = result.segmented if item.ok else None
+            started = time.perf_counter()
+            documents.add(document_row(item, segmented))
+            if sentences is not None and segmented is not None:
+                sentences.add_columns(sentence_columns(item.doc_id, item.text, segmented))
+                if result.mentions:
+                    mentions.add_columns(mention_columns(item.doc_id, result.mentions))
+            write_seconds += time.perf_counter() - started
+            _count(summary, item, segmented, result.mentions if segmented is not None else [])
+            input_counts[result.input_index] += 1
+            input_hashes[result.input_index].update((item.sha256 or item.path).encode())
+            if on_document:
+                on_document(item)
     if not segment:
-        sentences_path.unlink(missing_ok=True)  # a stale table from an earlier run would not match
+        for table in ("sentences", "mentions"):  # stale tables from an earlier run would not match
+            (out / TABLE_FILES[table]).unlink(missing_ok=True)
 
     summary.seconds = {
         "ingest_cpu": round(stage_seconds["ingest"], 3),
         "segment_cpu": round(stage_seconds["segment"], 3),
+        "tag_cpu": round(stage_seconds["tag"], 3),
         "write": round(write_seconds, 3),
         "wall": round(time.perf_counter() - wall, 3),
     }
@@ -290,8 +317,12 @@ def run_pipeline(
     return summary
 
 
-def _count(summary: RunSummary, item: Document | Rejection, segmented: SegmentedDocument | None) -> None:
+def _count(summary: RunSummary, item: Document | Rejection, segmented: SegmentedDocument | None,
+           mentions: list[Mention]) -> None:
     summary.n_documents += 1
+    counted = [mention for mention in mentions if mention.counted and not mention.negated]
+    summary.n_mentions += len(counted)
+    summary.mentions_by_family.update(mention.family for mention in counted)
     if item.ok:
         summary.n_ok += 1
         summary.n_chars += len(item.text)
@@ -327,6 +358,8 @@ def run_manifest(command, inputs, input_counts, input_hashes, config, summary, s
     tables = {"documents": TABLE_FILES["documents"]}
     if segment:
         tables["sentences"] = TABLE_FILES["sentences"]
+        tables["mentions"] = TABLE_FILES["mentions"]
+    lexicon = load_lexicon(config.tag.lexicon)
     return {
         "command": command,
         "started_at": started_at.isoformat(timespec="seconds"),
@@ -337,7 +370,8 @@ def run_manifest(command, inputs, input_counts, input_hashes, config, summary, s
             for given, count, digest in zip(inputs, input_counts, input_hashes, strict=True)
         ],
         "config": config.to_dict(),
-        "lexicon": None,
+        "lexicon": {"version": lexicon.version, "sha256": lexicon.content_hash, "source": lexicon.source,
+                    "concepts": len(lexicon.concepts), "terms": len(lexicon.terms)},
         "versions": package_versions(),
         "tables": tables,
         "counts": {
@@ -347,6 +381,8 @@ def run_manifest(command, inputs, input_counts, input_hashes, config, summary, s
             "sentences": summary.n_sentences,
             "tokens": summary.n_tokens,
             "chars": summary.n_chars,
+            "mentions": summary.n_mentions,
+            "mentions_by_family": dict(sorted(summary.mentions_by_family.items())),
             "rejected_reasons": dict(sorted(summary.rejected_reasons.items())),
             "warnings": dict(sorted(summary.warnings.items())),
         },
@@ -401,7 +437,7 @@ def segment_tables(out_dir: str | Path, config: PipelineConfig | None = None,
             if segmented is not None:
                 row = {**row, "n_tokens": segmented.n_tokens, "n_sentences": segmented.n_sentences,
                        "warnings": list(row["warnings"] or []) + list(segmented.warnings)}
-                sentences.add_columns(sentence_columns(row["text"], segmented))
+                sentences.add_columns(sentence_columns(row["doc_id"], row["text"], segmented))
                 summary.n_sentences += segmented.n_sentences
                 summary.n_tokens += segmented.n_tokens
                 summary.n_ok += 1
@@ -422,5 +458,61 @@ def segment_tables(out_dir: str | Path, config: PipelineConfig | None = None,
         manifest["counts"].update(sentences=summary.n_sentences, tokens=summary.n_tokens)
         manifest["seconds"]["segment_wall"] = summary.seconds["wall"]
         manifest["config"]["segment"] = config.to_dict()["segment"]
+        write_json(manifest_path, manifest)
+    return summary
+
+
+def _init_tag_worker(config_dict: dict) -> None:
+    _init_worker(config_dict, segment=True)
+
+
+def _tag_row(row: dict) -> list[Mention]:
+    if row["status"] != "ok":
+        return []
+    spans = tuple(LanguageSpan(**span) for span in row["language_spans"] or ())
+    document = Document(doc_id=row["doc_id"], corpus=row["corpus"], path=row["path"], text=row["text"],
+                        lang=row["lang"], sha256=row["sha256"], script=row["script"] or "latin",
+                        language_spans=spans)
+    return tag_segmented(_WORKER["tagger"], document, _WORKER["segmenter"].segment(document))
+
+
+def tag_tables(out_dir: str | Path, config: PipelineConfig | None = None) -> RunSummary:
+    """(Re-)tag the documents of an output folder with the configured lexicon: rewrites
+    ``mentions.parquet`` and the lexicon in ``run.json``, without re-reading the input files."""
+    config = config or PipelineConfig()
+    out = Path(out_dir)
+    documents_path = out / TABLE_FILES["documents"]
+    if not documents_path.is_file():
+        raise FileNotFoundError(f"no documents table in {out} (run `policy-pipeline run` or `ingest` first)")
+    wall = time.perf_counter()
+    summary = RunSummary(out)
+    parquet = pq.ParquetFile(documents_path)
+
+    def rows() -> Iterator[dict]:
+        for batch in parquet.iter_batches(batch_size=config.run.batch_docs):
+            yield from batch.to_pylist()
+
+    results = ordered_map(_tag_row, rows(), workers=config.run.effective_workers,
+                          initializer=_init_tag_worker, initargs=(config.to_dict(),))
+    with TableWriter(out / TABLE_FILES["mentions"], MENTIONS) as writer:
+        for mentions in results:
+            summary.n_documents += 1
+            if mentions:
+                writer.add_columns(mention_columns(mentions[0].doc_id, mentions))
+            counted = [mention for mention in mentions if mention.counted and not mention.negated]
+            summary.n_mentions += len(counted)
+            summary.mentions_by_family.update(mention.family for mention in counted)
+    summary.seconds = {"wall": round(time.perf_counter() - wall, 3)}
+    manifest_path = out / RUN_MANIFEST
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        lexicon = load_lexicon(config.tag.lexicon)
+        manifest["tables"]["mentions"] = TABLE_FILES["mentions"]
+        manifest["lexicon"] = {"version": lexicon.version, "sha256": lexicon.content_hash, "source": lexicon.source,
+                               "concepts": len(lexicon.concepts), "terms": len(lexicon.terms)}
+        manifest["config"]["tag"] = config.to_dict()["tag"]
+        manifest["counts"].update(mentions=summary.n_mentions,
+                                  mentions_by_family=dict(sorted(summary.mentions_by_family.items())))
+        manifest["seconds"]["tag_wall"] = summary.seconds["wall"]
         write_json(manifest_path, manifest)
     return summary

@@ -131,6 +131,10 @@ def _print_summary(summary) -> None:
     table.add_row("sentences", f"{summary.n_sentences:,}")
     table.add_row("tokens", f"{summary.n_tokens:,}")
     table.add_row("characters", f"{summary.n_chars:,}")
+    if summary.n_mentions or summary.mentions_by_family:
+        table.add_row("mentions (counted, not negated)", f"{summary.n_mentions:,}")
+        for family, count in sorted(summary.mentions_by_family.items()):
+            table.add_row(f"  {family}", f"{count:,}")
     for stage, seconds in summary.seconds.items():
         table.add_row(f"seconds ({stage})", f"{seconds:,.1f}")
     stdout.print(table)
@@ -224,3 +228,176 @@ def _print_segmentation(text: str, lang: str | None, config: PipelineConfig, as_
         return
     for sentence in sentences:
         click.echo(f"[{sentence['start']}:{sentence['end']}] {sentence['lang']}  " + " | ".join(sentence["words"]))
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Output JSONL (for a JSONL INPUT; default: standard output).")
+@config_options
+def tag(input_path, output, workers, config_path, overrides, quiet) -> None:
+    """Tag framing concepts in a JSONL file of texts, or (re-)tag an output folder.
+
+    A JSONL INPUT has lines {"id", "text", "lang"?}; each output line is the input plus "mentions":
+    [{"concept", "family", "start", "end", "text", "rule", "negated", "hedged"}], offsets into "text".
+    A folder INPUT (written by `run`) gets a new mentions.parquet from its stored texts, e.g. after a
+    lexicon change, without re-reading the input files.
+
+    \b
+    Example:
+      policy-pipeline tag sentences.jsonl -o tagged.jsonl
+      policy-pipeline tag out/ --set tag.lexicon=my_lexicon.yaml
+    """
+    config = _config(config_path, overrides, workers)
+    if Path(input_path).is_dir():
+        from pipeline.batch import tag_tables
+
+        try:
+            summary = tag_tables(input_path, config)
+        except FileNotFoundError as error:
+            raise PipelineCommandError(str(error)) from None
+        if not quiet:
+            _print_summary(summary)
+        return
+    from pipeline.lexicon import LexiconError, load_lexicon
+    from pipeline.tag import FrameTagger
+    from pipeline.tag.records import RecordError, read_records, tagged_record
+
+    try:
+        tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
+        handle = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+        try:
+            for record in read_records([input_path]):
+                handle.write(json.dumps(tagged_record(tagger, record), ensure_ascii=False) + "\n")
+        finally:
+            if output:
+                handle.close()
+    except (RecordError, LexiconError) as error:
+        raise PipelineCommandError(str(error)) from None
+
+
+@main.group()
+def lexicon() -> None:
+    """Inspect and check the framing lexicon.
+
+    \b
+    Example:
+      policy-pipeline lexicon validate
+      policy-pipeline lexicon explain "We will not decouple from China."
+    """
+
+
+@lexicon.command("validate")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def lexicon_validate(path) -> None:
+    """Check a lexicon file (default: the shipped one): concept ids, duplicate or conflicting terms,
+    patterns and rules. Every problem is listed with the entry it belongs to.
+
+    \b
+    Example:
+      policy-pipeline lexicon validate
+      policy-pipeline lexicon validate my_lexicon.yaml
+    """
+    from pipeline.lexicon import LexiconError, load_lexicon
+
+    try:
+        loaded = load_lexicon(path)
+    except LexiconError as error:
+        for problem in error.problems:
+            stderr.print(f"[bold red]error:[/] {problem}", highlight=False)
+        sys.exit(2)
+    families = {}
+    for concept in loaded.concepts.values():
+        families[concept.family.value] = families.get(concept.family.value, 0) + 1
+    click.echo(f"ok: {loaded.source}")
+    click.echo(f"version {loaded.version}, sha256 {loaded.content_hash[:16]}, {len(loaded.concepts)} concepts "
+               f"({', '.join(f'{count} {family}' for family, count in sorted(families.items()))}), "
+               f"{len(loaded.zh_terms)} Chinese and {len(loaded.en_terms)} English terms")
+
+
+@lexicon.command("explain")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@config_options
+def lexicon_explain(text, as_json, workers, config_path, overrides, quiet) -> None:
+    """Show which rule matched where in TEXT, and why near-misses did not count.
+
+    \b
+    Example:
+      policy-pipeline lexicon explain "加强安全生产，维护国家安全和产业链供应链安全稳定。"
+      policy-pipeline lexicon explain "the resilience of our people and of our supply chains"
+    """
+    from pipeline.tag.explain import explain
+
+    config = _config(config_path, overrides, workers)
+    report = explain(text, config)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"lexicon {report['lexicon_version']}, language {report['lang']}")
+    for mention in report["mentions"]:
+        flags = [name for name in ("negated", "hedged") if mention[name]]
+        status = "counts" if mention["counted"] else f"nested in {mention['nested_in']!r}, does not count"
+        click.echo(f"  [{mention['start']}:{mention['end']}] {mention['text']!r} -> {mention['concept']} "
+                   f"({mention['family']}) by {mention['rule']}: {status}"
+                   + (f"; {', '.join(flags)}" if flags else ""))
+    for miss in report["near_misses"]:
+        click.echo(f"  [{miss['start']}:{miss['end']}] {miss['text']!r} not {miss['concept']} ({miss['rule']}): "
+                   f"{miss['why']}")
+    if not report["mentions"] and not report["near_misses"]:
+        click.echo("  no term of the lexicon occurs in this text")
+
+
+@main.command("evaluate-tagger")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--errors/--no-errors", default=True, help="List false positives and false negatives.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@config_options
+def evaluate_tagger(gold, errors, as_json, workers, config_path, overrides, quiet) -> None:
+    """Score the tagger on gold JSONL sentences: micro and per-concept precision, recall and F1 per
+    language, with the false positives and negatives to fix.
+
+    \b
+    Example:
+      policy-pipeline evaluate-tagger ../shared/eval/zh_dev.jsonl ../shared/eval/en_dev.jsonl
+    """
+    from pipeline.lexicon import load_lexicon
+    from pipeline.tag import FrameTagger
+    from pipeline.tag.evaluate import evaluate
+    from pipeline.tag.records import RecordError, read_records
+
+    config = _config(config_path, overrides, workers)
+    tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
+    try:
+        result = evaluate(tagger, read_records(gold))
+    except RecordError as error:
+        raise PipelineCommandError(str(error)) from None
+    if as_json:
+        payload = {
+            "micro": {lang: _score_dict(scores) for lang, scores in sorted(result.micro.items())},
+            "per_concept": {f"{lang}:{concept}": _score_dict(scores)
+                            for (lang, concept), scores in sorted(result.per_concept.items())},
+            "sentences": dict(result.n_sentences),
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    for lang in sorted(result.micro):
+        table = Table(title=f"{lang}: {result.n_sentences[lang]} sentences", header_style="bold")
+        for column in ("concept", "precision", "recall", "F1", "gold", "tp", "fp", "fn"):
+            table.add_column(column, justify="left" if column == "concept" else "right")
+        rows = sorted((concept, scores) for (row_lang, concept), scores in result.per_concept.items()
+                      if row_lang == lang)
+        for concept, scores in [*rows, ("micro", result.micro[lang])]:
+            table.add_row(concept, f"{scores.precision:.3f}", f"{scores.recall:.3f}", f"{scores.f1:.3f}",
+                          str(scores.support), str(scores.tp), str(scores.fp), str(scores.fn),
+                          style="bold" if concept == "micro" else None)
+        stdout.print(table)
+    if errors:
+        for error in result.errors:
+            stdout.print(f"{error.lang} {error.kind}: {error.concept} [{error.text}] in {error.record_id}: "
+                         f"{error.sentence}", highlight=False)
+
+
+def _score_dict(scores) -> dict:
+    return {"precision": round(scores.precision, 4), "recall": round(scores.recall, 4), "f1": round(scores.f1, 4),
+            "tp": scores.tp, "fp": scores.fp, "fn": scores.fn, "support": scores.support}

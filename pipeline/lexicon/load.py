@@ -144,7 +144,9 @@ def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str,
     if _has_top_level_alternation(pattern):
         problems.append(f"{where}: write alternatives as separate terms (top-level '|' in {pattern!r})")
         return None
-    regex = _compile(pattern, where, problems, flags=0 if options["case_sensitive"] else re.IGNORECASE)
+    # The match must end a word, so the regex backtracks to the alternative that does ("decoupled",
+    # not "decouple" + "d").
+    regex = _compile(pattern, where, problems, suffix=r"(?!\w)", flags=0 if options["case_sensitive"] else re.IGNORECASE)
     anchor_match = _ANCHOR.match(pattern)
     if regex is None:
         return None

@@ -45,5 +45,23 @@ SENTENCES = pa.schema(
     ]
 )
 
-TABLE_FILES = {"documents": "documents.parquet", "sentences": "sentences.parquet"}
+MENTIONS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("sentence_id", pa.int32()),
+        ("concept", pa.string()),
+        ("family", pa.string()),  # gvc | svc | topic
+        ("dimension", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("text", pa.string()),  # == documents.text[start:end]
+        ("rule", pa.string()),  # the lexicon term: <concept>/<lang>/<n>
+        ("lexicon_version", pa.string()),
+        ("negated", pa.bool_()),
+        ("hedged", pa.bool_()),
+        ("counted", pa.bool_()),  # False: nested in a longer mention that counts instead
+    ]
+)
+
+TABLE_FILES = {"documents": "documents.parquet", "sentences": "sentences.parquet", "mentions": "mentions.parquet"}
 RUN_MANIFEST = "run.json"

@@ -1,0 +1,91 @@
+"""The shipped lexicon implements the taxonomy, and invalid lexicons are refused entry by entry."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.lexicon import LexiconError, build_lexicon, default_lexicon_path, load_lexicon
+from tests.conftest import SHARED
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> list[dict]:
+    with (SHARED / "spec" / "concepts.tsv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_every_concept_of_the_taxonomy_with_its_family_and_dimension(taxonomy):
+    lexicon = load_lexicon()
+    assert {row["concept_id"] for row in taxonomy} == set(lexicon.concepts)
+    for row in taxonomy:
+        concept = lexicon.concepts[row["concept_id"]]
+        assert (concept.family.value, concept.dimension) == (row["family"], row["dimension"])
+
+
+def test_every_core_term_is_covered(taxonomy):
+    lexicon = load_lexicon()
+    zh = {(term.concept_id, term.pattern) for term in lexicon.zh_terms}
+    for row in taxonomy:
+        for word in row["zh_core_terms"].split("|"):
+            assert (row["concept_id"], word) in zh, (row["concept_id"], word)
+        en_terms = [term for term in lexicon.en_terms if term.concept_id == row["concept_id"]]
+        for phrase in row["en_core_terms"].split("|"):
+            assert any(term.regex.fullmatch(phrase) for term in en_terms), (row["concept_id"], phrase)
+
+
+def test_lexicon_goes_well_beyond_the_core_terms(taxonomy):
+    lexicon = load_lexicon()
+    core = sum(len(row["zh_core_terms"].split("|")) + len(row["en_core_terms"].split("|")) for row in taxonomy)
+    assert len(lexicon.terms) > 2 * core
+    assert lexicon.version and len(lexicon.content_hash) == 64
+
+
+def _minimal(**concept_fields) -> dict:
+    concept = {"family": "svc", "dimension": "goal", "definition": "d", **concept_fields}
+    return {"version": "test", "concepts": {"strategic_autonomy": concept}}
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (_minimal(family="neither"), "concepts.strategic_autonomy.family: 'neither' is not one of gvc, svc, topic"),
+        (_minimal(zh=["战略自主", "战略自主"]), "concepts.strategic_autonomy.zh[1]: '战略自主' is already defined at "
+                                                  "concepts.strategic_autonomy.zh[0]"),
+        (_minimal(en=["strategic (autonomy"]), "concepts.strategic_autonomy.en[0]: invalid pattern"),
+        (_minimal(en=["(?:open )?strategic autonomy"]), "must start with 3 or more literal letters"),
+        (_minimal(en=["strategic autonomy|sovereignty"]), "write alternatives as separate terms"),
+        (_minimal(zh=["战略自主?"]), "looks like a pattern"),
+        (_minimal(zh=[{"term": "自主", "requires": {"pattern": "战略", "window": -3}}]),
+         "concepts.strategic_autonomy.zh[0].requires.window: must be a positive integer"),
+        (_minimal(zh=[{"term": "自主", "colour": "red"}]), "concepts.strategic_autonomy.zh[0].colour: unknown key"),
+        (_minimal(definiton="typo"), "concepts.strategic_autonomy.definiton: unknown key"),
+        ({"version": "x", "concepts": {"Bad-Id": {"family": "svc"}}}, "concepts.Bad-Id: concept ids are lower_snake_case"),
+        ({"version": "x", "concepts": {"a": {"family": "svc"}}, "flags": {"en": {"negation": "not|"}}},
+         "flags.en.negation: the pattern matches empty text"),
+    ],
+)
+def test_invalid_lexicons_point_to_the_entry(data, problem):
+    with pytest.raises(LexiconError) as raised:
+        build_lexicon(data)
+    assert any(problem in line for line in raised.value.problems), raised.value.problems
+
+
+def test_validate_command(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["lexicon", "validate"])
+    assert result.exit_code == 0 and "28 concepts" in result.output
+    data = yaml.safe_load(default_lexicon_path().read_text(encoding="utf-8"))
+    data["concepts"]["resilience"]["en"].append("supply[- ]chain security")  # already a supply_chain_security term
+    data["concepts"]["reshoring"]["family"] = "gvx"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(main, ["lexicon", "validate", str(broken)])
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "concepts.reshoring.family: 'gvx' is not one of gvc, svc, topic" in output
+    assert "'supply[- ]chain security' is already defined at concepts.resilience.en[" in output
