@@ -31,6 +31,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/segment.py
+	$(BIN)/python benchmarks/tagging.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

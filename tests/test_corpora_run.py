@@ -56,3 +56,36 @@ def test_tables_are_identical_with_one_worker(corpus_run, corpora, tmp_path):
     for table in ("documents.parquet", "sentences.parquet"):
         assert hashlib.sha256((tmp_path / table).read_bytes()).digest() == \
             hashlib.sha256((corpus_run / table).read_bytes()).digest(), table
+
+
+def test_mentions_resolve_and_carry_the_lexicon_version(corpus_run):
+    import json
+
+    documents = read_table(corpus_run, "documents", ["doc_id", "text", "year", "corpus"]).set_index("doc_id")
+    mentions = read_table(corpus_run, "mentions")
+    sentences = read_table(corpus_run, "sentences").set_index(["doc_id", "sentence_id"])
+    texts = documents["text"].to_dict()
+    for row in mentions.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.text
+        sentence = sentences.loc[(row.doc_id, row.sentence_id)]
+        assert sentence["start"] <= row.start and row.end <= sentence["end"]
+    manifest = json.loads((corpus_run / "run.json").read_text(encoding="utf-8"))
+    assert set(mentions["lexicon_version"]) == {manifest["lexicon"]["version"]}
+    assert len(manifest["lexicon"]["sha256"]) == 64
+    counted = mentions[mentions["counted"] & ~mentions["negated"]]
+    assert manifest["counts"]["mentions"] == len(counted)
+    # The signal the corpora carry: work reports speak of supply-chain security only recently.
+    security = counted[counted["concept"] == "supply_chain_security"].join(documents[["year"]], on="doc_id")
+    chinese = security[security["doc_id"].map(documents["corpus"]) == "cn_gov_work_reports"]
+    assert chinese[chinese["text"].str.contains("链")]["year"].min() >= 2019
+
+
+def test_retagging_a_folder_rewrites_only_the_mentions(corpus_run, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(corpus_run, copy)
+    (copy / "mentions.parquet").unlink()
+    result = CliRunner().invoke(main, ["tag", str(copy), "--workers", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert read_table(copy, "mentions").equals(read_table(corpus_run, "mentions"))

@@ -146,7 +146,8 @@ def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str,
         return None
     # The match must end a word, so the regex backtracks to the alternative that does ("decoupled",
     # not "decouple" + "d").
-    regex = _compile(pattern, where, problems, suffix=r"(?!\w)", flags=0 if options["case_sensitive"] else re.IGNORECASE)
+    flags = 0 if options["case_sensitive"] else re.IGNORECASE
+    regex = _compile(pattern, where, problems, suffix=r"(?!\w)", flags=flags)
     anchor_match = _ANCHOR.match(pattern)
     if regex is None:
         return None
@@ -227,7 +228,9 @@ def _build_cues(raw: dict, problems: list[str]) -> FlagCues:
         section = raw.get(lang) or {}
         for kind, found in cues.items():
             where = f"flags.{lang}.{kind}"
-            compiled = _compile(section.get(kind) or "(?!)", where, problems)
+            # A hedge qualifies the expression right after it ("so-called X", 所谓“X”), quotes allowed.
+            suffix = "[\\s\"'“”‘’「」『』《》]*$" if kind == "hedge" else ""
+            compiled = _compile(section.get(kind) or "(?!)", where, problems, suffix=suffix)
             if compiled is not None and compiled.search(""):
                 problems.append(f"{where}: the pattern matches empty text (a stray '|'?)")
             found[lang] = compiled

@@ -24,7 +24,8 @@ class Concept:
 @dataclass(frozen=True, slots=True)
 class ContextRule:
     """A pattern that must (``requires``) or must not (``excludes``) occur within ``window`` characters of
-    a match, inside the same sentence. ``side`` limits where: before, after, or around the match."""
+    a match, inside the same sentence. ``side`` limits where: before it, after it, or around it (the
+    window on both sides and the match itself)."""
 
     pattern: re.Pattern
     window: int
@@ -35,8 +36,8 @@ class ContextRule:
             region = sentence[max(0, start - self.window) : start]
         elif self.side == "after":
             region = sentence[end : end + self.window]
-        else:
-            region = sentence[max(0, start - self.window) : start] + " … " + sentence[end : end + self.window]
+        else:  # the match itself and the window on both sides
+            region = sentence[max(0, start - self.window) : end + self.window]
         return self.pattern.search(region) is not None
 
 

@@ -116,10 +116,9 @@ if __name__ == "__main__":
     print(f"wrote {len(rows)} rows to {GOLDEN}")
     if "--show" in sys.argv:
         from pipeline.io import normalize_text
+        from tests.tag.test_golden_tagging import _shown
 
         for row in rows:
             text = normalize_text((CORPORA / row["corpus"] / f"{row['doc_id']}.txt").read_text(encoding="utf-8"))
             sentence = text[row["start"] : row["end"]]
-            shown = [f"{part.split('@')[0]}:{sentence[int(part.split('@')[1].split('-')[0]):int(part.split('@')[1].split('-')[1].rstrip('!?'))]}{'!' if '!' in part else ''}{'?' if '?' in part else ''}"
-                     for part in row["mentions"].split(";") if part]
-            print(f"[{row['probe']}] {sentence}\n    -> {shown}\n")
+            print(f"[{row['probe']}] {sentence}\n    -> {_shown(row['mentions'], sentence)}\n")

@@ -70,6 +70,6 @@ def test_real_sentences_keep_their_mentions(corpus, corpora, segmenter, tagger):
         got = ";".join(f"{m.concept}@{m.start - start}-{m.end - start}{'!' if m.negated else ''}"
                        f"{'?' if m.hedged else ''}" for m in mentions)
         if got != row["mentions"]:
-            mismatches.append(f"{row['doc_id']} [{row['probe']}] {sentence}\n  expected {_shown(row['mentions'], sentence)}"
-                              f"\n  got      {_shown(got, sentence)}")
+            mismatches.append(f"{row['doc_id']} [{row['probe']}] {sentence}\n"
+                              f"  expected {_shown(row['mentions'], sentence)}\n  got      {_shown(got, sentence)}")
     assert not mismatches, "\n".join(mismatches)
