@@ -289,19 +289,24 @@ def lexicon() -> None:
 
 @lexicon.command("validate")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
-def lexicon_validate(path) -> None:
+@click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False),
+              help="A concepts.tsv taxonomy: concept ids, families and dimensions must match it.")
+def lexicon_validate(path, taxonomy) -> None:
     """Check a lexicon file (default: the shipped one): concept ids, duplicate or conflicting terms,
     patterns and rules. Every problem is listed with the entry it belongs to.
 
     \b
     Example:
       policy-pipeline lexicon validate
-      policy-pipeline lexicon validate my_lexicon.yaml
+      policy-pipeline lexicon validate my_lexicon.yaml --taxonomy ../shared/spec/concepts.tsv
     """
     from pipeline.lexicon import LexiconError, load_lexicon
+    from pipeline.lexicon.load import check_against_taxonomy
 
     try:
         loaded = load_lexicon(path)
+        if taxonomy:
+            check_against_taxonomy(loaded, taxonomy)
     except LexiconError as error:
         for problem in error.problems:
             stderr.print(f"[bold red]error:[/] {problem}", highlight=False)

@@ -236,3 +236,23 @@ def _build_cues(raw: dict, problems: list[str]) -> FlagCues:
             found[lang] = compiled
         window[lang] = int(section.get("window", 12 if lang == "zh" else 40))
     return FlagCues(cues["negation"], cues["hedge"], window, cues["clause_break"])
+
+
+def check_against_taxonomy(lexicon: Lexicon, taxonomy_path: str | Path) -> None:
+    """Raise :class:`LexiconError` when concept ids, families or dimensions differ from a taxonomy TSV
+    (columns ``concept_id, family, dimension, ...``, as ``../shared/spec/concepts.tsv``)."""
+    import csv
+
+    with open(taxonomy_path, encoding="utf-8") as handle:
+        rows = {row["concept_id"]: row for row in csv.DictReader(handle, delimiter="\t")}
+    problems = [f"concepts.{concept_id}: unknown concept id (not in {taxonomy_path})"
+                for concept_id in lexicon.concepts if concept_id not in rows]
+    problems += [f"concepts: {concept_id} of the taxonomy is missing" for concept_id in rows
+                 if concept_id not in lexicon.concepts]
+    for concept_id, concept in lexicon.concepts.items():
+        row = rows.get(concept_id)
+        if row and (concept.family.value, concept.dimension) != (row["family"], row["dimension"]):
+            problems.append(f"concepts.{concept_id}: family/dimension {concept.family.value}/{concept.dimension} "
+                            f"differ from the taxonomy's {row['family']}/{row['dimension']}")
+    if problems:
+        raise LexiconError(problems)

@@ -90,3 +90,18 @@ def test_validate_command(tmp_path):
     output = " ".join(result.output.split())
     assert "concepts.reshoring.family: 'gvx' is not one of gvc, svc, topic" in output
     assert "'supply[- ]chain security' is already defined at concepts.resilience.en[" in output
+
+
+def test_validate_against_the_taxonomy(tmp_path):
+    taxonomy = SHARED / "spec" / "concepts.tsv"
+    runner = CliRunner()
+    assert runner.invoke(main, ["lexicon", "validate", "--taxonomy", str(taxonomy)]).exit_code == 0
+    data = yaml.safe_load(default_lexicon_path().read_text(encoding="utf-8"))
+    data["concepts"]["supply_chain_resilience"] = data["concepts"].pop("resilience")
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(main, ["lexicon", "validate", str(renamed), "--taxonomy", str(taxonomy)])
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "concepts.supply_chain_resilience: unknown concept id" in output
+    assert "concepts: resilience of the taxonomy is missing" in output
