@@ -63,6 +63,13 @@ PROBES = [
     (("us_sotu", "us_wh_presidential_remarks"), ("not", "protectionism"), 1),
     (("cn_gov_work_reports", "cn_cpc_congress_reports"), ("所谓",), 1),
     (("us_nss", "us_wh_presidential_remarks"), ("so-called",), 1),
+    (("cn_gov_work_reports",), ("脱钩", "机关"), 1),
+    (("cn_laws_regulations",), ("中断供",), 1),
+    (("cn_laws_regulations",), ("产业技术联盟",), 1),
+    (("cn_gov_work_reports",), ("过度依赖",), 1),
+    (("cn_laws_regulations",), ("安全审查",), 2),
+    (("us_nss",), ("like-minded",), 1),
+    (("us_wh_fact_sheets",), ("self-sufficient",), 1),
 ]
 MAX_CHARS = 320
 
