@@ -150,7 +150,7 @@ class PartWriter:
 class PartReader:
     """Rows of committed parts by key, with the last few parts kept in memory."""
 
-    def __init__(self, workdir: WorkDir, index: WorkIndex, cache_parts: int = 8) -> None:
+    def __init__(self, workdir: WorkDir, index: WorkIndex, cache_parts: int = 3) -> None:
         self.workdir, self.index, self.cache_parts = workdir, index, cache_parts
         self._loaded: OrderedDict[str, dict[str, dict]] = OrderedDict()
 
