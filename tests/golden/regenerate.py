@@ -9,7 +9,6 @@ repository: each row holds the document, the sentence's offsets, a hash of its t
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import sys
 from pathlib import Path
@@ -63,9 +62,7 @@ def golden_rows() -> list[dict]:
 
 
 if __name__ == "__main__":
+    from tests.golden.common import write_golden
+
     rows = golden_rows()
-    with GOLDEN.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter="\t")
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {len(rows)} rows to {GOLDEN}")
+    write_golden(GOLDEN, rows)

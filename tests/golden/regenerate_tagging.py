@@ -10,7 +10,6 @@ referenced by offset and hash; their text is not copied into the repository.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import sys
 from pathlib import Path
@@ -115,12 +114,10 @@ def golden_rows() -> list[dict]:
 
 
 if __name__ == "__main__":
+    from tests.golden.common import write_golden
+
     rows = golden_rows()
-    with GOLDEN.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter="\t")
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"wrote {len(rows)} rows to {GOLDEN}")
+    write_golden(GOLDEN, rows)
     if "--show" in sys.argv:
         from pipeline.io import normalize_text
         from tests.tag.test_golden_tagging import _shown
