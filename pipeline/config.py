@@ -69,12 +69,23 @@ class TagConfig:
             raise ConfigError(f"tag.lexicon: file not found: {self.lexicon}")
 
 
+class Backend(StrEnum):
+    """Where the stage functions run."""
+
+    LOCAL = "local"  # a process pool on this machine
+    DASK = "dask"  # a Dask cluster: a LocalCluster, or the scheduler at run.scheduler
+
+
 @dataclass(frozen=True)
 class RunConfig:
-    workers: int = 0  # 0 means one per core
-    batch_docs: int = 64  # documents per write batch (bounds memory)
+    workers: int = 0  # 0 means one per core (for Dask without a scheduler: LocalCluster workers)
+    batch_docs: int = 64  # documents per committed part and per row group (bounds memory)
+    backend: Backend = Backend.LOCAL
+    scheduler: str | None = None  # a Dask scheduler address, e.g. tcp://10.0.0.5:8786
 
     def validate(self) -> None:
+        if self.scheduler is not None and self.backend is not Backend.DASK:
+            raise ConfigError("run.scheduler needs run.backend=dask")
         if self.workers < 0:
             raise ConfigError(f"run.workers must be >= 0 (0 = one per core), got {self.workers}")
         if self.batch_docs < 1:

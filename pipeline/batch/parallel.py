@@ -1,4 +1,5 @@
-"""An ordered, bounded map over a process pool: the one place that knows about worker processes."""
+"""Ordered, bounded maps over a local process pool or a Dask cluster: the one place that knows where
+stage functions run. Both yield results in input order, so tables do not depend on the backend."""
 
 from __future__ import annotations
 
@@ -35,3 +36,39 @@ def ordered_map(
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def dask_ordered_map(
+    function: Callable[[Any, Any], Any],
+    items: Iterable[Any],
+    *,
+    function_argument: Any,
+    scheduler: str | None,
+    workers: int,
+    window: int = 0,
+) -> Iterator[Any]:
+    """``function(function_argument, item)`` for each item on a Dask cluster, in input order, with at
+    most ``window`` tasks in flight. Without a ``scheduler`` address a LocalCluster of ``workers``
+    single-threaded processes is started (and stopped afterwards)."""
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    window = window or max(1, len(client.scheduler_info()["workers"])) * 8
+    try:
+        pending: deque = deque()
+        for item in items:
+            pending.append(client.submit(function, function_argument, item, pure=False))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -23,16 +23,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import PipelineConfig
+from pipeline.config import Backend, PipelineConfig
 from pipeline.io import discover_sources
 from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
 from pipeline.store.workdir import PartReader, PartWriter, WorkDir
 
 from .keys import analysis_fingerprint, combine, ingest_fingerprint, source_fingerprint
 from .manifest import run_manifest
-from .parallel import ordered_map
+from .parallel import dask_ordered_map, ordered_map
 from .rows import BatchIdentity, rejected_row
-from .worker import Task, TaskResult, init_worker, run_task
+from .worker import Task, TaskResult, init_worker, run_task, run_task_with_config
 
 logger = logging.getLogger(__name__)
 WORK_FOLDER = ".work"
@@ -118,8 +118,7 @@ def run_pipeline(
                         on_document(reader.ingested(ingest_key))
 
     stage_seconds: Counter = Counter()
-    results = ordered_map(run_task, tasks(), workers=config.run.effective_workers, initializer=init_worker,
-                          initargs=(config.to_dict(),))
+    results = map_tasks(tasks(), config)
     for result in results:
         _store(result, writer, summary, stage_seconds)
         if on_document:
@@ -142,6 +141,15 @@ def run_pipeline(
     write_json(out / RUN_MANIFEST, run_manifest(command, inputs, input_counts, input_hashes, config, summary,
                                                 started_at, segment))
     return summary
+
+
+def map_tasks(tasks: Iterator[Task], config: PipelineConfig) -> Iterator[TaskResult]:
+    """Run tasks on the configured backend; results come back in task order either way."""
+    if config.run.backend is Backend.DASK:
+        return dask_ordered_map(run_task_with_config, tasks, function_argument=config.to_dict(),
+                                scheduler=config.run.scheduler, workers=config.run.effective_workers)
+    return ordered_map(run_task, tasks, workers=config.run.effective_workers, initializer=init_worker,
+                       initargs=(config.to_dict(),))
 
 
 def _store(result: TaskResult, writer: PartWriter, summary: RunSummary, stage_seconds: Counter) -> None:

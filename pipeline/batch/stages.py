@@ -13,10 +13,9 @@ from pipeline.config import PipelineConfig
 from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
 
 from .manifest import lexicon_record
-from .parallel import ordered_map
 from .rows import rejected_row
-from .runner import RunSummary, _count_analysis, _count_document
-from .worker import Task, init_worker, run_task
+from .runner import RunSummary, _count_analysis, _count_document, map_tasks
+from .worker import Task
 
 
 def _stored_rows(out: Path, batch_docs: int) -> Iterator[dict]:
@@ -42,8 +41,7 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
             stored.append(row)
             yield Task("", "analysis", row=row)
 
-    results = ordered_map(run_task, remembered(), workers=config.run.effective_workers, initializer=init_worker,
-                          initargs=(config.to_dict(),))
+    results = map_tasks(remembered(), config)
     documents_path = out / TABLE_FILES["documents"]
     rewritten = documents_path.with_name("documents.segmented.parquet")
     documents = TableWriter(rewritten, DOCUMENTS, rows_per_group=config.run.batch_docs) if sentences else None

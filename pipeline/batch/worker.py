@@ -126,3 +126,14 @@ def init_worker(config_dict: dict) -> None:
 
 def run_task(task: Task) -> TaskResult:
     return _STAGES["stages"].run(task)
+
+
+def run_task_with_config(config_dict: dict, task: Task) -> TaskResult:
+    """For Dask workers, which have no initializer: build the stages once per process and configuration."""
+    import json
+
+    key = json.dumps(config_dict, sort_keys=True)
+    stages = _STAGES.get(key)
+    if stages is None:
+        stages = _STAGES[key] = Stages(PipelineConfig.from_dict(config_dict))
+    return stages.run(task)

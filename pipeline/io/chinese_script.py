@@ -9,11 +9,8 @@ phrase (乾隆 vs 乾燥) then take their most common form.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
@@ -37,12 +34,22 @@ def to_simplified(text: str) -> str:
     return text.translate(_traditional_to_simplified())
 
 
+@lru_cache(maxsize=1)
+def _traditional_mask():
+    import numpy as np
+
+    mask = np.zeros(0x10000, bool)
+    mask[[code for code in _traditional_to_simplified() if code < 0x10000]] = True
+    return mask
+
+
 def traditional_share(text: str, sample_chars: int = 20000) -> float:
     """Share of Han characters in (a sample of) ``text`` that the table would change."""
-    sample = text[:sample_chars]
-    han = _HAN.findall(sample)
+    import numpy as np
+
+    codes = np.frombuffer(text[:sample_chars].encode("utf-32-le"), np.uint32)
+    han = np.count_nonzero(((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF)))
     if not han:
         return 0.0
-    table = _traditional_to_simplified()
-    changed = sum(1 for char in han if ord(char) in table)
-    return changed / len(han)
+    changed = np.count_nonzero(_traditional_mask()[codes[codes < 0x10000]])
+    return changed / han

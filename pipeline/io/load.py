@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -165,9 +166,13 @@ MIN_PROSE_LETTERS = 20
 def has_prose(text: str) -> bool:
     """Whether ``text`` has letters or Han characters outside tags and links (short texts need only some)."""
     head = text[:200_000]
-    letters = len(_LETTER.findall(head))
-    prose_letters = len(_LETTER.findall(_MARKUP_OR_LINK.sub(" ", head)))
-    return prose_letters > 0 and prose_letters >= min(MIN_PROSE_LETTERS, letters)
+    letters = _count_up_to(head, MIN_PROSE_LETTERS)
+    prose_letters = _count_up_to(_MARKUP_OR_LINK.sub(" ", head), MIN_PROSE_LETTERS)
+    return prose_letters > 0 and prose_letters >= letters
+
+
+def _count_up_to(text: str, limit: int) -> int:
+    return sum(1 for _ in itertools.islice(_LETTER.finditer(text), limit))
 
 
 def _extract(source: Source, config: IngestConfig) -> tuple[Extracted | None, str | None]:

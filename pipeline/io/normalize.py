@@ -43,7 +43,8 @@ def normalize_text(raw: str) -> str:
     'GDP增长5%,\\n\\nnext'
     """
     text = _LINE_BREAKS.sub("\n", raw)
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):  # most text already is: skip the copy
+        text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _HORIZONTAL_SPACE.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE.sub("\n", text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -34,8 +35,19 @@ def default_lexicon_path() -> Path:
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
-    """Load and validate a lexicon file (default: the one shipped in the package)."""
+    """Load and validate a lexicon file (default: the one shipped in the package). Loaded once per
+    process while the file is unchanged (parsing and validating takes a few hundred milliseconds)."""
     path = Path(path) if path else default_lexicon_path()
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise LexiconError([f"{path}: cannot read lexicon: {error}"]) from None
+    return _load_lexicon(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(path_text: str, mtime_ns: int, size: int) -> Lexicon:
+    path = Path(path_text)
     try:
         raw_bytes = path.read_bytes()
         data = yaml.safe_load(raw_bytes.decode("utf-8"))
