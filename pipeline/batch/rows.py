@@ -59,7 +59,8 @@ def rejected_row(row: dict[str, Any], reason: str) -> dict[str, Any]:
             "text": None}
 
 
-def sentence_columns(doc_id: str, text: str, segmented: SegmentedDocument) -> dict[str, list]:
+def sentence_columns(doc_id: str, segmented: SegmentedDocument) -> dict[str, list]:
+    """Sentence spans without their text: workers send spans, the text is cut where the document is."""
     starts, ends = segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist()
     return {
         "doc_id": [doc_id] * len(starts),
@@ -68,8 +69,11 @@ def sentence_columns(doc_id: str, text: str, segmented: SegmentedDocument) -> di
         "end": ends,
         "lang": list(segmented.sentence_langs),
         "n_tokens": segmented.sentence_n_tokens.tolist(),
-        "text": [text[start:end] for start, end in zip(starts, ends, strict=True)],
     }
+
+
+def with_sentence_texts(columns: dict[str, list], text: str) -> dict[str, list]:
+    return {**columns, "text": [text[start:end] for start, end in zip(columns["start"], columns["end"], strict=True)]}
 
 
 def mention_columns(doc_id: str, mentions: list[Mention]) -> dict[str, list]:

@@ -14,6 +14,7 @@ which they finished, or how many times the run was interrupted.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import time
 from collections import Counter
@@ -31,7 +32,7 @@ from pipeline.store.workdir import PartReader, PartWriter, WorkDir
 from .keys import analysis_fingerprint, combine, ingest_fingerprint, source_fingerprint
 from .manifest import run_manifest
 from .parallel import dask_ordered_map, ordered_map
-from .rows import BatchIdentity, rejected_row
+from .rows import BatchIdentity, rejected_row, with_sentence_texts
 from .worker import Task, TaskResult, init_worker, run_task, run_task_with_config
 
 logger = logging.getLogger(__name__)
@@ -143,13 +144,43 @@ def run_pipeline(
     return summary
 
 
+# Starting worker processes (interpreter, spaCy, dictionaries) costs about as much as processing this much
+# text in one process, so smaller batches run in this process.
+SMALL_BATCH_CHARS = 4_000_000
+
+
 def map_tasks(tasks: Iterator[Task], config: PipelineConfig) -> Iterator[TaskResult]:
     """Run tasks on the configured backend; results come back in task order either way."""
     if config.run.backend is Backend.DASK:
         return dask_ordered_map(run_task_with_config, tasks, function_argument=config.to_dict(),
                                 scheduler=config.run.scheduler, workers=config.run.effective_workers)
-    return ordered_map(run_task, tasks, workers=config.run.effective_workers, initializer=init_worker,
-                       initargs=(config.to_dict(),))
+    workers = config.run.effective_workers
+    if workers > 1:
+        # Look ahead a bounded amount: if all the work fits, a pool would cost more than it saves.
+        ahead: list[Task] = []
+        size = 0
+        for task in tasks:
+            ahead.append(task)
+            size += _task_size(task)
+            if size >= SMALL_BATCH_CHARS:
+                break
+        else:
+            workers = 1
+        tasks = itertools.chain(ahead, tasks)
+    return ordered_map(run_task, tasks, workers=workers, initializer=init_worker, initargs=(config.to_dict(),))
+
+
+def _task_size(task: Task) -> int:
+    if task.row is not None:
+        return len(task.row.get("text") or "")
+    if task.source is not None and task.source.text is not None:
+        return len(task.source.text)
+    if task.source is not None and task.source.path is not None:
+        try:
+            return Path(task.source.path).stat().st_size
+        except OSError:
+            return 0
+    return 0
 
 
 def _store(result: TaskResult, writer: PartWriter, summary: RunSummary, stage_seconds: Counter) -> None:
@@ -190,6 +221,8 @@ def _assemble(plan: list[_Planned], reader: PartReader, out: Path, config: Pipel
                 summary_row, sentence_columns, mention_columns = analysis
                 row = {**row, "n_tokens": summary_row["n_tokens"], "n_sentences": summary_row["n_sentences"],
                        "warnings": list(row["warnings"] or []) + list(summary_row["warnings"] or [])}
+                if sentence_columns:
+                    sentence_columns = with_sentence_texts(sentence_columns, row["text"])
                 for writer, columns in ((sentences, sentence_columns), (mentions, mention_columns)):
                     if columns:
                         if row["doc_id"] != raw_id:

@@ -13,7 +13,7 @@ from pipeline.config import PipelineConfig
 from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
 
 from .manifest import lexicon_record
-from .rows import rejected_row
+from .rows import rejected_row, with_sentence_texts
 from .runner import RunSummary, _count_analysis, _count_document, map_tasks
 from .worker import Task
 
@@ -61,7 +61,7 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
                 row = {**row, "n_tokens": analysis.n_tokens, "n_sentences": analysis.n_sentences,
                        "warnings": list(row["warnings"] or []) + analysis.warnings}
                 if sentence_writer is not None and analysis.sentences.get("doc_id"):
-                    sentence_writer.add_columns(analysis.sentences)
+                    sentence_writer.add_columns(with_sentence_texts(analysis.sentences, row["text"]))
                 if analysis.mentions.get("doc_id"):
                     mentions.add_columns(analysis.mentions)
                 _count_analysis(summary, row, analysis.mentions)

@@ -103,7 +103,7 @@ class Stages:
             n_tokens=segmented.n_tokens,
             n_sentences=segmented.n_sentences,
             warnings=list(segmented.warnings),
-            sentences=sentence_columns(document.doc_id, document.text, segmented),
+            sentences=sentence_columns(document.doc_id, segmented),
             mentions=mention_columns(document.doc_id, mentions),
         )
 

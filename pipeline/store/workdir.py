@@ -33,7 +33,8 @@ ANALYSIS = pa.schema([
 PART_SCHEMAS = {
     "ingest": DOCUMENTS.insert(0, pa.field(KEY, pa.string())),
     "analysis": ANALYSIS,
-    "sentences": SENTENCES.insert(0, pa.field(KEY, pa.string())),
+    # Sentence text is not stored in parts: it is cut from the document text when tables are assembled.
+    "sentences": SENTENCES.remove(SENTENCES.get_field_index("text")).insert(0, pa.field(KEY, pa.string())),
     "mentions": MENTIONS.insert(0, pa.field(KEY, pa.string())),
 }
 _TEMPORARY = ".tmp-"
