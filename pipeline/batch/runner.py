@@ -27,13 +27,23 @@ from typing import Any
 from pipeline.config import Backend, PipelineConfig
 from pipeline.io import discover_sources
 from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
-from pipeline.store.workdir import PartReader, PartWriter, WorkDir
+from pipeline.store.workdir import PartReader, WorkDir
 
 from .keys import analysis_fingerprint, combine, ingest_fingerprint, source_fingerprint
 from .manifest import run_manifest
 from .parallel import dask_ordered_map, ordered_map
 from .rows import BatchIdentity, rejected_row, with_sentence_texts
-from .worker import Task, TaskResult, init_worker, run_task, run_task_with_config
+from .worker import (
+    PartResult,
+    PartTask,
+    Task,
+    TaskResult,
+    init_worker,
+    run_part,
+    run_part_with_config,
+    run_task,
+    run_task_with_config,
+)
 
 logger = logging.getLogger(__name__)
 WORK_FOLDER = ".work"
@@ -98,7 +108,6 @@ def run_pipeline(
         workdir.clear()
     index = workdir.open()
     reader = PartReader(workdir, index)
-    writer = PartWriter(workdir, index, docs_per_part=config.run.batch_docs)
     ingest_settings = ingest_fingerprint(config)
     analysis_settings = analysis_fingerprint(config) if segment else None
     plan: list[_Planned] = []
@@ -118,13 +127,29 @@ def run_pipeline(
                     if on_document:
                         on_document(reader.ingested(ingest_key))
 
+    def part_tasks() -> Iterator[PartTask]:
+        # Workers commit their own parts, so the main process only indexes them (it shares the cores).
+        batch: list[Task] = []
+        for task in tasks():
+            batch.append(task)
+            if len(batch) >= config.run.batch_docs:
+                yield PartTask(str(workdir.path), tuple(batch))
+                batch = []
+        if batch:
+            yield PartTask(str(workdir.path), tuple(batch))
+
     stage_seconds: Counter = Counter()
-    results = map_tasks(tasks(), config)
-    for result in results:
-        _store(result, writer, summary, stage_seconds)
+    for result in map_parts(part_tasks(), config):
+        stage_seconds.update(result.seconds)
+        summary.n_ingested += result.n_ingested
+        summary.n_analyzed += result.n_analyzed
+        for key, ok in result.ingest_keys:
+            index.ingest[key], index.ingest_ok[key] = result.part, ok
+        for key in result.analysis_keys:
+            index.analysis[key] = result.part
         if on_document:
-            on_document(result.row or reader.ingested(result.ingest_key))
-    writer.flush()
+            for n_chars in result.n_chars:
+                on_document({"n_chars": n_chars})
 
     started = time.perf_counter()
     input_hashes = [hashlib.sha256() for _ in inputs]
@@ -150,9 +175,18 @@ SMALL_BATCH_CHARS = 4_000_000
 
 
 def map_tasks(tasks: Iterator[Task], config: PipelineConfig) -> Iterator[TaskResult]:
-    """Run tasks on the configured backend; results come back in task order either way."""
+    """Run single-document tasks on the configured backend; results come back in task order."""
+    return _map(tasks, config, run_task, run_task_with_config)
+
+
+def map_parts(parts: Iterator[PartTask], config: PipelineConfig) -> Iterator[PartResult]:
+    """Run part tasks (workers commit the parts) on the configured backend, in order."""
+    return _map(parts, config, run_part, run_part_with_config)
+
+
+def _map(tasks, config: PipelineConfig, local_function, dask_function):
     if config.run.backend is Backend.DASK:
-        return dask_ordered_map(run_task_with_config, tasks, function_argument=config.to_dict(),
+        return dask_ordered_map(dask_function, tasks, function_argument=config.to_dict(),
                                 scheduler=config.run.scheduler, workers=config.run.effective_workers)
     workers = config.run.effective_workers
     if workers > 1:
@@ -167,10 +201,13 @@ def map_tasks(tasks: Iterator[Task], config: PipelineConfig) -> Iterator[TaskRes
         else:
             workers = 1
         tasks = itertools.chain(ahead, tasks)
-    return ordered_map(run_task, tasks, workers=workers, initializer=init_worker, initargs=(config.to_dict(),))
+    return ordered_map(local_function, tasks, workers=workers, initializer=init_worker,
+                       initargs=(config.to_dict(),), window=workers * 2)
 
 
-def _task_size(task: Task) -> int:
+def _task_size(task: Task | PartTask) -> int:
+    if isinstance(task, PartTask):
+        return sum(map(_task_size, task.tasks))
     if task.row is not None:
         return len(task.row.get("text") or "")
     if task.source is not None and task.source.text is not None:
@@ -181,24 +218,6 @@ def _task_size(task: Task) -> int:
         except OSError:
             return 0
     return 0
-
-
-def _store(result: TaskResult, writer: PartWriter, summary: RunSummary, stage_seconds: Counter) -> None:
-    stage_seconds.update(result.seconds)
-    analysis = result.analysis
-    if result.row is not None:
-        summary.n_ingested += 1
-    if analysis is not None:
-        summary.n_analyzed += 1
-    writer.add(
-        result.ingest_key, result.row,
-        result.analysis_key if analysis is not None else None,
-        {"n_tokens": analysis.n_tokens, "n_sentences": analysis.n_sentences, "warnings": analysis.warnings,
-         "failure": analysis.failure} if analysis is not None else None,
-        analysis.sentences if analysis is not None else None,
-        analysis.mentions if analysis is not None else None,
-    )
-    writer.maybe_flush()
 
 
 def _assemble(plan: list[_Planned], reader: PartReader, out: Path, config: PipelineConfig, segment: bool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pipeline.config import PipelineConfig
@@ -38,6 +39,27 @@ class TaskResult:
     row: dict[str, Any] | None  # the ingested documents row; None when only analysis was asked for
     analysis: Analysis | None
     seconds: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class PartTask:
+    """Documents processed together and committed by the worker as one part of the work folder."""
+
+    work_folder: str
+    tasks: tuple[Task, ...]
+
+
+@dataclass(slots=True)
+class PartResult:
+    """What the main process needs to know of a committed part: keys, sizes and times, not the data."""
+
+    part: str | None
+    ingest_keys: list[tuple[str, bool]]
+    analysis_keys: list[str]
+    n_chars: list[int]
+    n_ingested: int = 0
+    n_analyzed: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +110,28 @@ class Stages:
         return TaskResult(task.ingest_key, task.analysis_key, row if task.source is not None else None, analysis,
                           seconds)
 
+    def run_part(self, part_task: PartTask) -> PartResult:
+        """Process the documents of ``part_task`` and commit them as one part (whole or not at all)."""
+        from collections import Counter
+
+        from pipeline.store.workdir import PartWriter, WorkDir, WorkIndex
+
+        index = WorkIndex()
+        writer = PartWriter(WorkDir(Path(part_task.work_folder)), index, docs_per_part=len(part_task.tasks))
+        seconds: Counter = Counter()
+        n_chars, n_ingested, n_analyzed = [], 0, 0
+        for task in part_task.tasks:
+            result = self.run(task)
+            seconds.update(result.seconds)
+            add_result(writer, result)
+            n_ingested += result.row is not None
+            n_analyzed += result.analysis is not None
+            row = result.row if result.row is not None else task.row
+            n_chars.append((row or {}).get("n_chars") or 0)
+        part = writer.flush()
+        return PartResult(part, list(index.ingest_ok.items()), list(index.analysis), n_chars, n_ingested, n_analyzed,
+                          dict(seconds))
+
     def analyze(self, document: Document, seconds: dict[str, float]) -> Analysis:
         try:
             started = time.perf_counter()
@@ -106,6 +150,17 @@ class Stages:
             sentences=sentence_columns(document.doc_id, segmented),
             mentions=mention_columns(document.doc_id, mentions),
         )
+
+
+def add_result(writer, result: TaskResult) -> None:
+    """Buffer one document's results in a :class:`~pipeline.store.workdir.PartWriter`."""
+    analysis = result.analysis
+    if analysis is None:
+        writer.add(result.ingest_key, result.row)
+        return
+    summary = {"n_tokens": analysis.n_tokens, "n_sentences": analysis.n_sentences, "warnings": analysis.warnings,
+               "failure": analysis.failure}
+    writer.add(result.ingest_key, result.row, result.analysis_key, summary, analysis.sentences, analysis.mentions)
 
 
 def tag_segmented(tagger: FrameTagger, document: Document, segmented: SegmentedDocument) -> list[Mention]:
@@ -128,12 +183,24 @@ def run_task(task: Task) -> TaskResult:
     return _STAGES["stages"].run(task)
 
 
-def run_task_with_config(config_dict: dict, task: Task) -> TaskResult:
-    """For Dask workers, which have no initializer: build the stages once per process and configuration."""
+def run_part(part_task: PartTask) -> PartResult:
+    return _STAGES["stages"].run_part(part_task)
+
+
+def _stages_for(config_dict: dict) -> Stages:
+    """For Dask workers, which have no initializer: the stages, built once per process and configuration."""
     import json
 
     key = json.dumps(config_dict, sort_keys=True)
     stages = _STAGES.get(key)
     if stages is None:
         stages = _STAGES[key] = Stages(PipelineConfig.from_dict(config_dict))
-    return stages.run(task)
+    return stages
+
+
+def run_task_with_config(config_dict: dict, task: Task) -> TaskResult:
+    return _stages_for(config_dict).run(task)
+
+
+def run_part_with_config(config_dict: dict, part_task: PartTask) -> PartResult:
+    return _stages_for(config_dict).run_part(part_task)

@@ -119,9 +119,10 @@ class PartWriter:
         if self._documents >= self.docs_per_part:
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self) -> str | None:
+        """Commit the buffered documents as one part; returns its name (None when there was nothing)."""
         if not self._documents:
-            return
+            return None
         name = f"{uuid.uuid4().hex}"
         temporary = self.workdir.parts / f"{_TEMPORARY}{name}"
         temporary.mkdir(parents=True)
@@ -141,6 +142,7 @@ class PartWriter:
         self._rows = {table_name: defaultdict(list) for table_name in PART_SCHEMAS}
         self._documents = 0
         self._ingest_keys, self._analysis_keys = [], []
+        return name
 
     def _append(self, table_name: str, row: dict[str, Any]) -> None:
         target = self._rows[table_name]
