@@ -129,14 +129,15 @@ def run_pipeline(
 
     def part_tasks() -> Iterator[PartTask]:
         # Workers commit their own parts, so the main process only indexes them (it shares the cores).
+        folder = str(workdir.path.resolve())  # absolute: Dask workers may run elsewhere
         batch: list[Task] = []
         for task in tasks():
             batch.append(task)
             if len(batch) >= config.run.batch_docs:
-                yield PartTask(str(workdir.path), tuple(batch))
+                yield PartTask(folder, tuple(batch))
                 batch = []
         if batch:
-            yield PartTask(str(workdir.path), tuple(batch))
+            yield PartTask(folder, tuple(batch))
 
     stage_seconds: Counter = Counter()
     for result in map_parts(part_tasks(), config):
