@@ -129,13 +129,17 @@ def run_pipeline(
 
     def part_tasks() -> Iterator[PartTask]:
         # Workers commit their own parts, so the main process only indexes them (it shares the cores).
+        # Parts are bounded in documents and in characters, so one part of huge legal acts does not keep
+        # one worker busy while the other waits for the results to be taken in order.
         folder = str(workdir.path.resolve())  # absolute: Dask workers may run elsewhere
         batch: list[Task] = []
+        size = 0
         for task in tasks():
             batch.append(task)
-            if len(batch) >= config.run.batch_docs:
+            size += _task_size(task)
+            if len(batch) >= config.run.batch_docs or size >= PART_CHARS:
                 yield PartTask(folder, tuple(batch))
-                batch = []
+                batch, size = [], 0
         if batch:
             yield PartTask(folder, tuple(batch))
 
@@ -173,6 +177,7 @@ def run_pipeline(
 # Starting worker processes (interpreter, spaCy, dictionaries) costs about as much as processing this much
 # text in one process, so smaller batches run in this process.
 SMALL_BATCH_CHARS = 4_000_000
+PART_CHARS = 1_000_000
 
 
 def map_tasks(tasks: Iterator[Task], config: PipelineConfig) -> Iterator[TaskResult]:
@@ -203,7 +208,7 @@ def _map(tasks, config: PipelineConfig, local_function, dask_function):
             workers = 1
         tasks = itertools.chain(ahead, tasks)
     return ordered_map(local_function, tasks, workers=workers, initializer=init_worker,
-                       initargs=(config.to_dict(),), window=workers * 2)
+                       initargs=(config.to_dict(),), window=workers * 8)
 
 
 def _task_size(task: Task | PartTask) -> int:
