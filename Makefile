@@ -32,6 +32,8 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/segment.py
 	$(BIN)/python benchmarks/tagging.py
+	$(BIN)/python benchmarks/naive.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
