@@ -117,7 +117,7 @@ class Stages:
         from pipeline.store.workdir import PartWriter, WorkDir, WorkIndex
 
         index = WorkIndex()
-        writer = PartWriter(WorkDir(Path(part_task.work_folder)), index, docs_per_part=len(part_task.tasks))
+        writer = PartWriter(WorkDir(Path(part_task.work_folder)), index)
         seconds: Counter = Counter()
         n_chars, n_ingested, n_analyzed = [], 0, 0
         for task in part_task.tasks:

@@ -87,10 +87,10 @@ class WorkDir:
 
 
 class PartWriter:
-    """Buffers results and commits them as parts of about ``docs_per_part`` documents."""
+    """Buffers the results of a batch of documents and commits them as one part."""
 
-    def __init__(self, workdir: WorkDir, index: WorkIndex, docs_per_part: int) -> None:
-        self.workdir, self.index, self.docs_per_part = workdir, index, docs_per_part
+    def __init__(self, workdir: WorkDir, index: WorkIndex) -> None:
+        self.workdir, self.index = workdir, index
         self._rows: dict[str, dict[str, list]] = {name: defaultdict(list) for name in PART_SCHEMAS}
         self._documents = 0
         self._ingest_keys: list[tuple[str, bool]] = []
@@ -114,10 +114,6 @@ class PartWriter:
                         target[column].extend(values)
             self._analysis_keys.append(analysis_key)
         self._documents += 1
-
-    def maybe_flush(self) -> None:
-        if self._documents >= self.docs_per_part:
-            self.flush()
 
     def flush(self) -> str | None:
         """Commit the buffered documents as one part; returns its name (None when there was nothing)."""
