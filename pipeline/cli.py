@@ -72,7 +72,7 @@ class _RateColumn(ProgressColumn):
 
     def render(self, task) -> Text:
         elapsed = task.elapsed or 0
-        value = task.fields.get(self.field, task.completed) if self.field != "completed" else task.completed
+        value = task.completed if self.field == "completed" else task.fields.get(self.field, 0)
         rate = value / elapsed if elapsed > 0 else 0
         return Text(f"{_human(rate)} {self.unit}/s", style="progress.data.speed")
 

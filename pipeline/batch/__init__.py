@@ -7,11 +7,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from pipeline.store import TABLE_FILES
+from pipeline.tag import tag_segmented
 
 from .parallel import ordered_map
 from .runner import WORK_FOLDER, RunSummary, reason_kind, run_pipeline
 from .stages import segment_tables, tag_tables
-from .worker import tag_segmented
 
 
 def read_table(out_dir: str | Path, name: str, columns: list[str] | None = None):

@@ -92,7 +92,8 @@ def run_pipeline(
     """Ingest, segment and tag every document under ``inputs`` into Parquet tables in ``out_dir``.
 
     Re-running into the same ``out_dir`` processes only new or changed inputs (``force`` recomputes all);
-    a lexicon change re-tags from the stored texts without reading the inputs again.
+    a lexicon change re-tags from the stored texts without reading the inputs again. ``on_document`` is
+    called once per document, in input order, with ``{"n_chars": ...}`` (for progress bars).
 
     >>> summary = run_pipeline(["sotu"], "out/")   # doctest: +SKIP
     >>> summary.n_ok, summary.n_rejected           # doctest: +SKIP
@@ -125,7 +126,7 @@ def run_pipeline(
                 else:
                     summary.n_reused += 1
                     if on_document:
-                        on_document(reader.ingested(ingest_key))
+                        on_document({"n_chars": index.ingest_chars.get(ingest_key, 0)})
 
     def part_tasks() -> Iterator[PartTask]:
         # Workers commit their own parts, so the main process only indexes them (it shares the cores).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -44,13 +45,12 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
     results = map_tasks(remembered(), config)
     documents_path = out / TABLE_FILES["documents"]
     rewritten = documents_path.with_name("documents.segmented.parquet")
-    documents = TableWriter(rewritten, DOCUMENTS, rows_per_group=config.run.batch_docs) if sentences else None
-    sentence_writer = TableWriter(out / TABLE_FILES["sentences"], SENTENCES) if sentences else None
-    mentions = TableWriter(out / TABLE_FILES["mentions"], MENTIONS)
-    writers = [writer for writer in (documents, sentence_writer, mentions) if writer is not None]
-    for writer in writers:
-        writer.__enter__()
-    try:
+    with ExitStack() as stack:
+        documents = (stack.enter_context(TableWriter(rewritten, DOCUMENTS, rows_per_group=config.run.batch_docs))
+                     if sentences else None)
+        sentence_writer = stack.enter_context(TableWriter(out / TABLE_FILES["sentences"], SENTENCES)) \
+            if sentences else None
+        mentions = stack.enter_context(TableWriter(out / TABLE_FILES["mentions"], MENTIONS))
         for position, result in enumerate(results):
             row = stored[position]
             stored[position] = None  # keep memory bounded
@@ -68,12 +68,6 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
             if documents is not None:
                 documents.add(row)
             _count_document(summary, row)
-    except BaseException as error:
-        for writer in writers:
-            writer.__exit__(type(error), error, None)
-        raise
-    for writer in writers:
-        writer.__exit__(None, None, None)
     if documents is not None:
         rewritten.replace(documents_path)
     summary.seconds = {"wall": round(time.perf_counter() - wall, 3)}

@@ -12,8 +12,8 @@ from typing import Any
 from pipeline.config import PipelineConfig
 from pipeline.io import Document, Source, load_document
 from pipeline.lexicon import load_lexicon
-from pipeline.segment import SegmentedDocument, Segmenter
-from pipeline.tag import FrameTagger, Mention
+from pipeline.segment import Segmenter
+from pipeline.tag import FrameTagger, tag_segmented
 
 from .rows import document_from_row, document_row, mention_columns, sentence_columns
 
@@ -161,14 +161,6 @@ def add_result(writer, result: TaskResult) -> None:
     summary = {"n_tokens": analysis.n_tokens, "n_sentences": analysis.n_sentences, "warnings": analysis.warnings,
                "failure": analysis.failure}
     writer.add(result.ingest_key, result.row, result.analysis_key, summary, analysis.sentences, analysis.mentions)
-
-
-def tag_segmented(tagger: FrameTagger, document: Document, segmented: SegmentedDocument) -> list[Mention]:
-    """Mentions of a segmented document: its sentences bound the context rules, its tokens the
-    ``align_to_tokens`` rules."""
-    sentences = list(zip(segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist(), strict=True))
-    return tagger.tag(document.text, doc_id=document.doc_id, view=document.matching_text, sentences=sentences,
-                      token_starts=segmented.token_starts, token_ends=segmented.token_ends)
 
 
 # One Stages per worker process (the pool initializer builds it).

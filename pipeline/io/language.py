@@ -17,7 +17,6 @@ from pipeline.io.document import LanguageSpan
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
-_PARAGRAPH = re.compile(r"[^\n]+")
 
 _ENGLISH_FUNCTION_WORDS = frozenset(
     "the of and to in a is that for it as with be on by this are or from at an which have not has "
@@ -39,8 +38,10 @@ class LanguageVerdict:
 
 def paragraph_language(paragraph: str) -> str | None:
     """'zh', 'en', or None when the paragraph has no letters or ideographs at all."""
-    han = len(_HAN.findall(paragraph))
-    latin_words = len(_LATIN_WORD.findall(paragraph))
+    return _language_of(len(_HAN.findall(paragraph)), len(_LATIN_WORD.findall(paragraph)))
+
+
+def _language_of(han: int, latin_words: int) -> str | None:
     if han == 0 and latin_words == 0:
         return None
     # One Han character carries roughly as much as one English word in these texts; ties go to zh
@@ -80,14 +81,12 @@ def detect_language(text: str) -> LanguageVerdict:
     starts, ends, han_counts, word_counts = _script_counts(text)
     for start, end, han, words in zip(starts.tolist(), ends.tolist(), han_counts.tolist(), word_counts.tolist(),
                                       strict=True):
-        if han == 0 and words == 0:
+        lang = _language_of(han, words)
+        if lang is None:
             # Paragraphs of digits or punctuation join the previous span.
             if spans:
                 spans[-1] = LanguageSpan(spans[-1].start, end, spans[-1].lang)
             continue
-        # One Han character carries roughly as much as one English word in these texts; ties go to zh
-        # because Chinese policy prose routinely embeds Latin acronyms (GDP, 5G, WTO).
-        lang = "zh" if han >= words else "en"
         chars[lang] += end - start
         if spans and spans[-1].lang == lang:
             spans[-1] = LanguageSpan(spans[-1].start, end, lang)
@@ -98,8 +97,7 @@ def detect_language(text: str) -> LanguageVerdict:
         return LanguageVerdict(None, (), "no letters or Chinese characters")
 
     head = text[:50000]
-    kana_hangul = len(_KANA_HANGUL.findall(head))
-    if kana_hangul > 0.1 * max(1, int(han_counts.sum()) if len(text) <= 50000 else len(_HAN.findall(head))):
+    if len(_KANA_HANGUL.findall(head)) > 0.1 * max(1, len(_HAN.findall(head))):
         return LanguageVerdict(None, tuple(spans), "Japanese or Korean script")
 
     minority = min(chars["zh"], chars["en"])

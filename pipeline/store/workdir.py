@@ -46,6 +46,7 @@ class WorkIndex:
 
     ingest: dict[str, str] = field(default_factory=dict)
     ingest_ok: dict[str, bool] = field(default_factory=dict)
+    ingest_chars: dict[str, int] = field(default_factory=dict)  # for progress without reading the part
     analysis: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,10 +68,12 @@ class WorkDir:
                 continue
             ingest = part / "ingest.parquet"
             if ingest.is_file():
-                table = pq.read_table(ingest, columns=[KEY, "status"])
-                for key, status in zip(table[KEY].to_pylist(), table["status"].to_pylist(), strict=True):
+                table = pq.read_table(ingest, columns=[KEY, "status", "n_chars"])
+                for key, status, chars in zip(table[KEY].to_pylist(), table["status"].to_pylist(),
+                                              table["n_chars"].to_pylist(), strict=True):
                     index.ingest[key] = part.name
                     index.ingest_ok[key] = status == "ok"
+                    index.ingest_chars[key] = chars or 0
             analysis = part / "analysis.parquet"
             if analysis.is_file():
                 for key in pq.read_table(analysis, columns=[KEY])[KEY].to_pylist():

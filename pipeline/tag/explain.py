@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pipeline.config import PipelineConfig
 from pipeline.io import normalize_text
-from pipeline.io.chinese_script import to_simplified
+from pipeline.io.chinese_script import traditional_share
 from pipeline.io.document import Document
 from pipeline.io.language import detect_language
 from pipeline.lexicon import load_lexicon
 from pipeline.segment import Segmenter
 from pipeline.tag.mention import NearMiss
-from pipeline.tag.tagger import FrameTagger
+from pipeline.tag.tagger import FrameTagger, tag_segmented
 
 
 def explain(text: str, config: PipelineConfig | None = None) -> dict:
@@ -19,15 +19,14 @@ def explain(text: str, config: PipelineConfig | None = None) -> dict:
     normalized = normalize_text(text)
     verdict = detect_language(normalized)
     lang = verdict.lang or "en"
-    document = Document("text", "explain", "-", normalized, lang, "", language_spans=verdict.spans
-                        if lang == "mixed" else ())
+    # Any traditional character makes matching go through the simplified view, as it always did here.
+    script = "traditional" if traditional_share(normalized) > 0 else "simplified"
+    document = Document("text", "explain", "-", normalized, lang, "", script=script,
+                        language_spans=verdict.spans if lang == "mixed" else ())
     segmented = Segmenter(config.segment, lexicon_path=config.tag.lexicon).segment(document)
     tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
     near_misses: list[NearMiss] = []
-    sentences = list(zip(segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist(), strict=True))
-    mentions = tagger.tag(normalized, view=to_simplified(normalized), sentences=sentences,
-                          token_starts=segmented.token_starts, token_ends=segmented.token_ends,
-                          near_misses=near_misses)
+    mentions = tag_segmented(tagger, document, segmented, near_misses=near_misses)
     counted = [mention for mention in mentions if mention.counted]
     rows = []
     for mention in mentions:

@@ -43,7 +43,7 @@ def tag_text(tagger: FrameTagger, text: str, lang: str | None = None) -> tuple[s
     if normalized == text:
         view = to_simplified(text) if lang in ("zh", "mixed") else text
         return lang, tagger.tag(text, view=view)
-    mapping = _offset_map(text)
+    mapping = _offset_map(text, normalized)
     view = to_simplified(normalized) if lang in ("zh", "mixed") else normalized
     mentions = tagger.tag(normalized, view=view)
     remapped = []
@@ -53,18 +53,16 @@ def tag_text(tagger: FrameTagger, text: str, lang: str | None = None) -> tuple[s
     return lang, remapped
 
 
-def _offset_map(raw: str) -> list[int]:
-    """For each character of ``normalize_text(raw)``, the index of the raw character it came from."""
-    from pipeline.io.normalize import normalize_text as normalize
-
+def _offset_map(raw: str, normalized: str) -> list[int]:
+    """For each character of ``normalized`` (``normalize_text(raw)``), the index of the raw character it
+    came from."""
     mapping: list[int] = []
     pieces = []
     for index, char in enumerate(raw):
-        piece = normalize(char) if not char.isspace() else char
+        piece = normalize_text(char) if not char.isspace() else char
         pieces.append(piece)
         mapping.extend([index] * len(piece))
     # Whitespace folding and stripping change positions; align by walking both strings.
-    normalized = normalize(raw)
     joined = "".join(pieces)
     aligned, j = [], 0
     for char in normalized:

@@ -194,6 +194,16 @@ class FrameTagger:
         return counted
 
 
+def tag_segmented(tagger: FrameTagger, document, segmented, *, near_misses: list[NearMiss] | None = None
+                  ) -> list[Mention]:
+    """Mentions of a segmented document (``pipeline.io.Document`` and its ``SegmentedDocument``): its
+    sentences bound the context rules, its tokens the ``align_to_tokens`` rules."""
+    sentences = list(zip(segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist(), strict=True))
+    return tagger.tag(document.text, doc_id=document.doc_id, view=document.matching_text, sentences=sentences,
+                      token_starts=segmented.token_starts, token_ends=segmented.token_ends,
+                      near_misses=near_misses)
+
+
 def _shown(pattern) -> str:
     text = pattern.pattern
     for prefix in ("^(?:", "(?:"):
