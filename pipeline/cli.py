@@ -9,46 +9,13 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.config import ConfigError, PipelineConfig
+from pipeline.cli_common import PipelineCommandError, config_options, load_config, stderr, stdout
+from pipeline.config import PipelineConfig
 from pipeline.io import EMBEDDED_CORPUS, InputError
-
-stdout = Console()
-stderr = Console(stderr=True)
-
-
-class PipelineCommandError(click.ClickException):
-    """A library error shown as one line, exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:
-        stderr.print(f"[bold red]error:[/] {self.message}", highlight=False)
-
-
-def _config(config_path: str | None, overrides: tuple[str, ...], workers: int | None) -> PipelineConfig:
-    settings = list(overrides)
-    if workers is not None:
-        settings.append(f"run.workers={workers}")
-    try:
-        return PipelineConfig.load(config_path, settings)
-    except ConfigError as error:
-        raise PipelineCommandError(str(error)) from None
-
-
-def config_options(function):
-    function = click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
-                            help="Override one setting, e.g. --set segment.zh_engine=jieba (repeatable).")(function)
-    function = click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-                            help="TOML file with settings (sections io, segment, run).")(function)
-    function = click.option("--workers", type=int, default=None,
-                            help="Worker processes (default: one per core; 1 runs in this process).")(function)
-    function = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")(function)
-    return function
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -140,9 +107,13 @@ def _print_summary(summary) -> None:
         table.add_row("mentions (counted, not negated)", f"{summary.n_mentions:,}")
         for family, count in sorted(summary.mentions_by_family.items()):
             table.add_row(f"  {family}", f"{count:,}")
+    if summary.n_entities:
+        table.add_row("entities", f"{summary.n_entities:,}")
     for stage, seconds in summary.seconds.items():
         table.add_row(f"seconds ({stage})", f"{seconds:,.1f}")
     stdout.print(table)
+    for note in summary.notes:
+        stderr.print(f"[bold yellow]note:[/] {note}", highlight=False)
 
 
 def _backend_settings(backend: str | None, scheduler: str | None) -> list[str]:
@@ -182,7 +153,7 @@ def run(paths, out, force, backend, scheduler, workers, config_path, overrides, 
       policy-pipeline run ../shared/corpora/cn_gov_work_reports ../shared/corpora/us_sotu --out out/ --workers 2
       policy-pipeline run corpora/ --out out/ --backend dask --scheduler tcp://scheduler:8786
     """
-    config = _config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
+    config = load_config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
     _run_batch(paths, out, config, quiet, segment=True, command="run", force=force)
 
 
@@ -197,7 +168,7 @@ def ingest(paths, out, force, backend, scheduler, workers, config_path, override
       policy-pipeline ingest my_pdfs/ --out out/
       policy-pipeline segment out/
     """
-    config = _config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
+    config = load_config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
     _run_batch(paths, out, config, quiet, segment=False, command="ingest", force=force)
 
 
@@ -215,7 +186,7 @@ def segment(out_dir, text, lang, as_json, workers, config_path, overrides, quiet
       policy-pipeline segment out/
       policy-pipeline segment --text "加快构建新发展格局，推动产业链供应链安全稳定。"
     """
-    config = _config(config_path, overrides, workers)
+    config = load_config(config_path, overrides, workers)
     if text is not None:
         _print_segmentation(text, lang, config, as_json)
         return
@@ -267,16 +238,17 @@ def tag(input_path, output, workers, config_path, overrides, quiet) -> None:
     """Tag framing concepts in a JSONL file of texts, or (re-)tag an output folder.
 
     A JSONL INPUT has lines {"id", "text", "lang"?}; each output line is the input plus "mentions":
-    [{"concept", "family", "start", "end", "text", "rule", "negated", "hedged"}], offsets into "text".
-    A folder INPUT (written by `run`) gets a new mentions.parquet from its stored texts, e.g. after a
-    lexicon change, without re-reading the input files.
+    [{"concept", "family", "start", "end", "text", "rule", "negated", "hedged"}] and "entities":
+    [{"label", "canonical_id", "start", "end", "text", "source"}], offsets into "text".
+    A folder INPUT (written by `run`) gets new mentions and entities tables from its stored texts, e.g.
+    after a lexicon or gazetteer change, without re-reading the input files.
 
     \b
     Example:
       policy-pipeline tag sentences.jsonl -o tagged.jsonl
       policy-pipeline tag out/ --set tag.lexicon=my_lexicon.yaml
     """
-    config = _config(config_path, overrides, workers)
+    config = load_config(config_path, overrides, workers)
     if Path(input_path).is_dir():
         from pipeline.batch import tag_tables
 
@@ -288,15 +260,18 @@ def tag(input_path, output, workers, config_path, overrides, quiet) -> None:
             _print_summary(summary)
         return
     from pipeline.lexicon import LexiconError, load_lexicon
+    from pipeline.lexicon.gazetteer import load_gazetteer
     from pipeline.tag import FrameTagger
+    from pipeline.tag.entities import EntityTagger
     from pipeline.tag.records import RecordError, read_records, tagged_record
 
     try:
         tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
+        entity_tagger = EntityTagger(load_gazetteer(config.entities.gazetteer)) if config.entities.enabled else None
         handle = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
             for record in read_records([input_path]):
-                handle.write(json.dumps(tagged_record(tagger, record), ensure_ascii=False) + "\n")
+                handle.write(json.dumps(tagged_record(tagger, record, entity_tagger), ensure_ascii=False) + "\n")
         finally:
             if output:
                 handle.close()
@@ -362,7 +337,7 @@ def lexicon_explain(text, as_json, workers, config_path, overrides, quiet) -> No
     """
     from pipeline.tag.explain import explain
 
-    config = _config(config_path, overrides, workers)
+    config = load_config(config_path, overrides, workers)
     report = explain(text, config)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -399,7 +374,7 @@ def evaluate_tagger(gold, errors, as_json, workers, config_path, overrides, quie
     from pipeline.tag.evaluate import evaluate
     from pipeline.tag.records import RecordError, read_records
 
-    config = _config(config_path, overrides, workers)
+    config = load_config(config_path, overrides, workers)
     tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
     try:
         result = evaluate(tagger, read_records(gold))
@@ -434,3 +409,13 @@ def evaluate_tagger(gold, errors, as_json, workers, config_path, overrides, quie
 def _score_dict(scores) -> dict:
     return {"precision": round(scores.precision, 4), "recall": round(scores.recall, 4), "f1": round(scores.f1, 4),
             "tp": scores.tp, "fp": scores.fp, "fn": scores.fn, "support": scores.support}
+
+
+def _register_groups() -> None:
+    # Command groups live in their own modules; they import the shared helpers, not this module.
+    from pipeline.cli_entities import entities
+
+    main.add_command(entities)
+
+
+_register_groups()

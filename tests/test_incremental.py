@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.config import PipelineConfig
 from pipeline.lexicon import default_lexicon_path
 
-TABLES = ("documents.parquet", "sentences.parquet", "mentions.parquet")
+TABLES = ("documents.parquet", "sentences.parquet", "mentions.parquet", "entities.parquet", "cooccurrence.parquet")
 ONE_WORKER = PipelineConfig.from_dict({"run": {"workers": 1}})
 
 

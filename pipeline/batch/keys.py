@@ -12,7 +12,7 @@ from pipeline.io import Source
 from pipeline.io.metadata import SIDECAR_SUFFIXES
 
 # Bump when the meaning of stored parts changes, so old parts are not reused.
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 
 
 def _version(name: str) -> str:
@@ -56,6 +56,7 @@ def analysis_fingerprint(config: PipelineConfig) -> str:
     """Segmentation and tagging settings, the lexicon's content (its Chinese terms are also segmenter
     words), the user dictionaries' content and the segmenters' versions."""
     from pipeline.lexicon import load_lexicon
+    from pipeline.lexicon.gazetteer import load_gazetteer
 
     settings = config.to_dict()
     dictionaries = [hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in config.segment.user_dicts]
@@ -65,9 +66,20 @@ def analysis_fingerprint(config: PipelineConfig) -> str:
         "segment": settings["segment"],
         "tag": {**settings["tag"], "lexicon": load_lexicon(config.tag.lexicon).content_hash},
         "user_dicts": dictionaries,
+        "entities": {**settings["entities"], "gazetteer": load_gazetteer(config.entities.gazetteer).content_hash,
+                     "model_version": entity_model_version(config)},
         "versions": {name: _version(name) for name in ("rjieba", "jieba", "spacy", "ahocorasick-rs")},
     }
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def entity_model_version(config: PipelineConfig) -> str | None:
+    """The version of the NER model package when the model runs (its output depends on it)."""
+    from pipeline.config import ModelScope
+
+    if not config.entities.enabled or config.entities.model_scope is ModelScope.OFF:
+        return None
+    return f"{config.entities.model}=={_version(config.entities.model.replace('_', '-'))}"
 
 
 def combine(*parts: str) -> str:

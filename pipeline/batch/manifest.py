@@ -31,12 +31,26 @@ def lexicon_record(config: PipelineConfig) -> dict:
             "concepts": len(lexicon.concepts), "terms": len(lexicon.terms)}
 
 
+def gazetteer_record(config: PipelineConfig) -> dict | None:
+    from pipeline.batch.keys import entity_model_version
+    from pipeline.lexicon.gazetteer import load_gazetteer
+
+    if not config.entities.enabled:
+        return None
+    gazetteer = load_gazetteer(config.entities.gazetteer)
+    return {"version": gazetteer.version, "sha256": gazetteer.content_hash, "source": gazetteer.source,
+            "entities": len(gazetteer.entities), "aliases": len(gazetteer.aliases),
+            "model": entity_model_version(config), "model_scope": config.entities.model_scope.value}
+
+
 def run_manifest(command, inputs, input_counts, input_hashes, config: PipelineConfig, summary, started_at,
                  segment: bool) -> dict:
     tables = {"documents": TABLE_FILES["documents"]}
     if segment:
         tables["sentences"] = TABLE_FILES["sentences"]
         tables["mentions"] = TABLE_FILES["mentions"]
+        tables["entities"] = TABLE_FILES["entities"]
+        tables["cooccurrence"] = TABLE_FILES["cooccurrence"]
     return {
         "command": command,
         "started_at": started_at.isoformat(timespec="seconds"),
@@ -48,6 +62,8 @@ def run_manifest(command, inputs, input_counts, input_hashes, config: PipelineCo
         ],
         "config": config.to_dict(),
         "lexicon": lexicon_record(config) if segment else None,
+        "gazetteer": gazetteer_record(config) if segment else None,
+        "notes": list(summary.notes),
         "versions": package_versions(),
         "tables": tables,
         "counts": {
@@ -59,6 +75,7 @@ def run_manifest(command, inputs, input_counts, input_hashes, config: PipelineCo
             "chars": summary.n_chars,
             "mentions": summary.n_mentions,
             "mentions_by_family": dict(sorted(summary.mentions_by_family.items())),
+            "entities": summary.n_entities,
             "ingested": summary.n_ingested,
             "analyzed": summary.n_analyzed,
             "reused": summary.n_reused,

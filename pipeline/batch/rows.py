@@ -9,6 +9,7 @@ from typing import Any
 from pipeline.io import Document, LanguageSpan, Rejection
 from pipeline.segment import SegmentedDocument
 from pipeline.tag import Mention
+from pipeline.tag.entities import EntityMention
 
 MENTION_FIELDS = ("sentence_id", "concept", "family", "dimension", "start", "end", "text", "rule",
                   "lexicon_version", "negated", "hedged", "counted")
@@ -79,6 +80,15 @@ def with_sentence_texts(columns: dict[str, list], text: str) -> dict[str, list]:
 def mention_columns(doc_id: str, mentions: list[Mention]) -> dict[str, list]:
     columns = {name: [getattr(mention, name) for mention in mentions] for name in MENTION_FIELDS}
     columns["doc_id"] = [doc_id] * len(mentions)
+    return columns
+
+
+ENTITY_FIELDS = ("sentence_id", "label", "canonical_id", "start", "end", "text", "source")
+
+
+def entity_columns(doc_id: str, entities: list[EntityMention]) -> dict[str, list]:
+    columns = {name: [getattr(entity, name) for entity in entities] for name in ENTITY_FIELDS}
+    columns["doc_id"] = [doc_id] * len(entities)
     return columns
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from pipeline.config import Backend, PipelineConfig
 from pipeline.io import discover_sources
-from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+from pipeline.store import DOCUMENTS, ENTITIES, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
 from pipeline.store.workdir import PartReader, WorkDir
 
 from .keys import analysis_fingerprint, combine, ingest_fingerprint, source_fingerprint
@@ -59,6 +59,7 @@ class RunSummary:
     n_tokens: int = 0
     n_chars: int = 0
     n_mentions: int = 0  # counted and not negated
+    n_entities: int = 0
     n_ingested: int = 0  # read from their inputs in this run
     n_analyzed: int = 0  # segmented and tagged in this run
     n_reused: int = 0  # taken whole from an earlier run's work
@@ -66,6 +67,7 @@ class RunSummary:
     rejected_reasons: Counter = field(default_factory=Counter)
     warnings: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # things the user should know (a model that did not load)
 
     @property
     def succeeded(self) -> bool:
@@ -104,6 +106,8 @@ def run_pipeline(
     started_at = datetime.now(UTC)
     wall = time.perf_counter()
     summary = RunSummary(out)
+    if segment:
+        config = check_entity_model(config, summary)
     workdir = WorkDir(out / WORK_FOLDER)
     if force:
         workdir.clear()
@@ -167,9 +171,14 @@ def run_pipeline(
         "ingest_cpu": round(stage_seconds["ingest"], 3),
         "segment_cpu": round(stage_seconds["segment"], 3),
         "tag_cpu": round(stage_seconds["tag"], 3),
+        "entities_cpu": round(stage_seconds["entities"], 3),
         "assemble": round(time.perf_counter() - started, 3),
         "wall": round(time.perf_counter() - wall, 3),
     }
+    if segment:
+        from pipeline.aggregate.cooccurrence import write_cooccurrence
+
+        write_cooccurrence(out, config.entities.gazetteer)
     write_json(out / RUN_MANIFEST, run_manifest(command, inputs, input_counts, input_hashes, config, summary,
                                                 started_at, segment))
     return summary
@@ -179,6 +188,26 @@ def run_pipeline(
 # text in one process, so smaller batches run in this process.
 SMALL_BATCH_CHARS = 4_000_000
 PART_CHARS = 1_000_000
+
+
+def check_entity_model(config: PipelineConfig, summary: RunSummary) -> PipelineConfig:
+    """Load the configured NER model once before any worker does; if it cannot load, go on with the
+    gazetteer and patterns only and say so (in the summary and ``run.json``)."""
+    import dataclasses
+
+    from pipeline.config import ModelScope
+    from pipeline.tag.entity_model import ModelUnavailable, load_model
+
+    if not config.entities.enabled or config.entities.model_scope is ModelScope.OFF:
+        return config
+    try:
+        load_model(config.entities.model)
+    except ModelUnavailable as error:
+        logger.warning("%s", error)
+        summary.notes.append(f"entities: {error}; this run used the gazetteer and patterns only")
+        return dataclasses.replace(config, entities=dataclasses.replace(config.entities,
+                                                                        model_scope=ModelScope.OFF))
+    return config
 
 
 def map_tasks(tasks: Iterator[Task], config: PipelineConfig) -> Iterator[TaskResult]:
@@ -233,7 +262,8 @@ def _assemble(plan: list[_Planned], reader: PartReader, out: Path, config: Pipel
     documents = TableWriter(out / TABLE_FILES["documents"], DOCUMENTS, rows_per_group=config.run.batch_docs)
     sentences = TableWriter(out / TABLE_FILES["sentences"], SENTENCES)
     mentions = TableWriter(out / TABLE_FILES["mentions"], MENTIONS)
-    with documents, sentences, mentions:
+    entities = TableWriter(out / TABLE_FILES["entities"], ENTITIES)
+    with documents, sentences, mentions, entities:
         for planned in plan:
             row = reader.ingested(planned.ingest_key)
             analysis = None
@@ -244,23 +274,25 @@ def _assemble(plan: list[_Planned], reader: PartReader, out: Path, config: Pipel
             raw_id = row["doc_id"]
             row = identity.settle(row)
             if analysis is not None and row["status"] == "ok":
-                summary_row, sentence_columns, mention_columns = analysis
+                summary_row, sentence_columns, mention_columns, entity_columns = analysis
                 row = {**row, "n_tokens": summary_row["n_tokens"], "n_sentences": summary_row["n_sentences"],
                        "warnings": list(row["warnings"] or []) + list(summary_row["warnings"] or [])}
                 if sentence_columns:
                     sentence_columns = with_sentence_texts(sentence_columns, row["text"])
-                for writer, columns in ((sentences, sentence_columns), (mentions, mention_columns)):
+                for writer, columns in ((sentences, sentence_columns), (mentions, mention_columns),
+                                        (entities, entity_columns)):
                     if columns:
                         if row["doc_id"] != raw_id:
                             columns = {**columns, "doc_id": [row["doc_id"]] * len(columns["doc_id"])}
                         writer.add_columns(columns)
                 _count_analysis(summary, row, mention_columns)
+                summary.n_entities += len(entity_columns.get("doc_id", []))
             documents.add(row)
             _count_document(summary, row)
             input_counts[planned.input_index] += 1
             input_hashes[planned.input_index].update((row["sha256"] or row["path"]).encode())
     if not segment:
-        for table in ("sentences", "mentions"):  # an ingest-only run has no such tables
+        for table in ("sentences", "mentions", "entities", "cooccurrence"):  # an ingest-only run has none
             (out / TABLE_FILES[table]).unlink(missing_ok=True)
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from pipeline.config import PipelineConfig
-from pipeline.store import DOCUMENTS, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+from pipeline.store import DOCUMENTS, ENTITIES, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
 
-from .manifest import lexicon_record
+from .manifest import gazetteer_record, lexicon_record
 from .rows import rejected_row, with_sentence_texts
 from .runner import RunSummary, _count_analysis, _count_document, map_tasks
 from .worker import Task
@@ -27,13 +27,17 @@ def _stored_rows(out: Path, batch_docs: int) -> Iterator[dict]:
 def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *, sentences: bool = True) -> RunSummary:
     """Segment and tag the stored texts of ``out_dir``: writes ``mentions.parquet`` and, with
     ``sentences``, ``sentences.parquet`` and the sizes in ``documents.parquet`` (the ``segment`` stage);
-    without, only the mentions (re-tagging after a lexicon change). Input files are not read again."""
+    without, only the mentions and entities (re-tagging after a lexicon or gazetteer change). Input files are
+    not read again."""
+    from .runner import check_entity_model
+
     config = config or PipelineConfig()
     out = Path(out_dir)
     if not (out / TABLE_FILES["documents"]).is_file():
         raise FileNotFoundError(f"no documents table in {out} (run `policy-pipeline ingest` or `run` first)")
     wall = time.perf_counter()
     summary = RunSummary(out)
+    config = check_entity_model(config, summary)
     # Rows travel with their tasks and are kept until their result is written, in order.
     stored: list[dict | None] = []
 
@@ -51,6 +55,7 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
         sentence_writer = stack.enter_context(TableWriter(out / TABLE_FILES["sentences"], SENTENCES)) \
             if sentences else None
         mentions = stack.enter_context(TableWriter(out / TABLE_FILES["mentions"], MENTIONS))
+        entities = stack.enter_context(TableWriter(out / TABLE_FILES["entities"], ENTITIES))
         for position, result in enumerate(results):
             row = stored[position]
             stored[position] = None  # keep memory bounded
@@ -64,12 +69,18 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
                     sentence_writer.add_columns(with_sentence_texts(analysis.sentences, row["text"]))
                 if analysis.mentions.get("doc_id"):
                     mentions.add_columns(analysis.mentions)
+                if analysis.entities.get("doc_id"):
+                    entities.add_columns(analysis.entities)
+                summary.n_entities += len(analysis.entities.get("doc_id", []))
                 _count_analysis(summary, row, analysis.mentions)
             if documents is not None:
                 documents.add(row)
             _count_document(summary, row)
     if documents is not None:
         rewritten.replace(documents_path)
+    from pipeline.aggregate.cooccurrence import write_cooccurrence
+
+    write_cooccurrence(out, config.entities.gazetteer)
     summary.seconds = {"wall": round(time.perf_counter() - wall, 3)}
     _update_manifest(out, config, summary, sentences)
     return summary
@@ -90,10 +101,13 @@ def _update_manifest(out: Path, config: PipelineConfig, summary: RunSummary, sen
     if not manifest_path.is_file():
         return
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["tables"]["mentions"] = TABLE_FILES["mentions"]
+    for table in ("mentions", "entities", "cooccurrence"):
+        manifest["tables"][table] = TABLE_FILES[table]
     manifest["lexicon"] = lexicon_record(config)
+    manifest["gazetteer"] = gazetteer_record(config)
+    manifest["notes"] = list(summary.notes)
     manifest["config"]["tag"] = config.to_dict()["tag"]
-    manifest["counts"].update(mentions=summary.n_mentions,
+    manifest["counts"].update(mentions=summary.n_mentions, entities=summary.n_entities,
                               mentions_by_family=dict(sorted(summary.mentions_by_family.items())))
     if sentences:
         manifest["tables"]["sentences"] = TABLE_FILES["sentences"]

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import PipelineConfig
+from pipeline.config import ModelScope, PipelineConfig
 from pipeline.io import Document, Source, load_document
 from pipeline.lexicon import load_lexicon
 from pipeline.segment import Segmenter
 from pipeline.tag import FrameTagger, tag_segmented
+from pipeline.tag.entities import EntityMention, EntityTagger
 
-from .rows import document_from_row, document_row, mention_columns, sentence_columns
+from .rows import document_from_row, document_row, entity_columns, mention_columns, sentence_columns
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     sentences: dict[str, list] = field(default_factory=dict)
     mentions: dict[str, list] = field(default_factory=dict)
+    entities: dict[str, list] = field(default_factory=dict)
     failure: str | None = None
 
 
@@ -79,6 +81,8 @@ class Stages:
         self.config = config
         self._segmenter: Segmenter | None = None
         self._tagger: FrameTagger | None = None
+        self._entity_tagger: EntityTagger | None = None
+        self._model_tagger = None
 
     @property
     def segmenter(self) -> Segmenter:
@@ -91,6 +95,40 @@ class Stages:
         if self._tagger is None:
             self._tagger = FrameTagger(load_lexicon(self.config.tag.lexicon), overlap=self.config.tag.overlap)
         return self._tagger
+
+    @property
+    def entity_tagger(self) -> EntityTagger:
+        if self._entity_tagger is None:
+            from pipeline.lexicon.gazetteer import load_gazetteer
+
+            self._entity_tagger = EntityTagger(load_gazetteer(self.config.entities.gazetteer))
+        return self._entity_tagger
+
+    @property
+    def model_tagger(self):
+        """The NER model with the gazetteer in front, loaded on first use (None when the scope is off).
+        The runner checks that the model loads before any worker starts."""
+        if self._model_tagger is None and self.config.entities.model_scope is not ModelScope.OFF:
+            from pipeline.tag.entity_model import ModelEntityTagger, load_model
+
+            self._model_tagger = ModelEntityTagger(load_model(self.config.entities.model),
+                                                   self.entity_tagger.gazetteer)
+        return self._model_tagger
+
+    def entities(self, document: Document, segmented, mentions) -> list[EntityMention]:
+        sentences = list(zip(segmented.sentence_starts.tolist(), segmented.sentence_ends.tolist(), strict=True))
+        found = self.entity_tagger.tag(document.text, doc_id=document.doc_id, view=document.matching_text,
+                                       sentences=sentences, token_starts=segmented.token_starts,
+                                       token_ends=segmented.token_ends)
+        model = self.model_tagger
+        if model is None:
+            return found
+        english = [index for index, lang in enumerate(segmented.sentence_langs) if lang == "en"]
+        if self.config.entities.model_scope is ModelScope.FRAMED:
+            framed = {mention.sentence_id for mention in mentions if mention.counted}
+            english = [index for index in english if index in framed]
+        added = model.tag(document.text, sentences, english, found, doc_id=document.doc_id)
+        return sorted(found + added, key=lambda entity: (entity.start, entity.end))
 
     def run(self, task: Task) -> TaskResult:
         seconds: dict[str, float] = {}
@@ -140,6 +178,11 @@ class Stages:
             started = time.perf_counter()
             mentions = tag_segmented(self.tagger, document, segmented)
             seconds["tag"] = time.perf_counter() - started
+            entities: list[EntityMention] = []
+            if self.config.entities.enabled:
+                started = time.perf_counter()
+                entities = self.entities(document, segmented, mentions)
+                seconds["entities"] = time.perf_counter() - started
         except Exception as error:  # noqa: BLE001 - a document that breaks a stage is rejected, not fatal
             logger.exception("segmenting or tagging failed for %s", document.path)
             return Analysis(failure=f"segmentation failed: {type(error).__name__}: {error}")
@@ -149,6 +192,7 @@ class Stages:
             warnings=list(segmented.warnings),
             sentences=sentence_columns(document.doc_id, segmented),
             mentions=mention_columns(document.doc_id, mentions),
+            entities=entity_columns(document.doc_id, entities),
         )
 
 
@@ -160,7 +204,8 @@ def add_result(writer, result: TaskResult) -> None:
         return
     summary = {"n_tokens": analysis.n_tokens, "n_sentences": analysis.n_sentences, "warnings": analysis.warnings,
                "failure": analysis.failure}
-    writer.add(result.ingest_key, result.row, result.analysis_key, summary, analysis.sentences, analysis.mentions)
+    writer.add(result.ingest_key, result.row, result.analysis_key, summary, analysis.sentences, analysis.mentions,
+               analysis.entities)
 
 
 # One Stages per worker process (the pool initializer builds it).

@@ -63,5 +63,33 @@ MENTIONS = pa.schema(
     ]
 )
 
-TABLE_FILES = {"documents": "documents.parquet", "sentences": "sentences.parquet", "mentions": "mentions.parquet"}
+ENTITIES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("sentence_id", pa.int32()),
+        ("label", pa.string()),  # JURISDICTION, INSTITUTION, COMPANY, PERSON, LAW_POLICY, ... (entities.yaml)
+        ("canonical_id", pa.string()),  # the same in both languages (org:european_commission); null if unknown
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("text", pa.string()),  # == documents.text[start:end]
+        ("source", pa.string()),  # gazetteer | pattern | model
+    ]
+)
+
+COOCCURRENCE = pa.schema(
+    [
+        ("canonical_id", pa.string()),
+        ("entity_label", pa.string()),
+        ("entity_name", pa.string()),
+        ("concept", pa.string()),
+        ("family", pa.string()),
+        ("year", pa.int32()),
+        ("jurisdiction", pa.string()),
+        ("n_sentences", pa.int64()),  # sentences holding both the entity and a counted, non-negated mention
+        ("n_docs", pa.int64()),
+    ]
+)
+
+TABLE_FILES = {"documents": "documents.parquet", "sentences": "sentences.parquet", "mentions": "mentions.parquet",
+               "entities": "entities.parquet", "cooccurrence": "cooccurrence.parquet"}
 RUN_MANIFEST = "run.json"

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.store.schema import DOCUMENTS, MENTIONS, SENTENCES
+from pipeline.store.schema import DOCUMENTS, ENTITIES, MENTIONS, SENTENCES
 
 KEY = "_key"
 ANALYSIS = pa.schema([
@@ -36,7 +36,9 @@ PART_SCHEMAS = {
     # Sentence text is not stored in parts: it is cut from the document text when tables are assembled.
     "sentences": SENTENCES.remove(SENTENCES.get_field_index("text")).insert(0, pa.field(KEY, pa.string())),
     "mentions": MENTIONS.insert(0, pa.field(KEY, pa.string())),
+    "entities": ENTITIES.insert(0, pa.field(KEY, pa.string())),
 }
+_ANALYSIS_TABLES = ("sentences", "mentions", "entities")
 _TEMPORARY = ".tmp-"
 
 
@@ -101,14 +103,15 @@ class PartWriter:
 
     def add(self, ingest_key: str, row: dict[str, Any] | None, analysis_key: str | None = None,
             summary: dict[str, Any] | None = None, sentences: dict[str, list] | None = None,
-            mentions: dict[str, list] | None = None) -> None:
+            mentions: dict[str, list] | None = None, entities: dict[str, list] | None = None) -> None:
         """One document's results: its ingested row (unless it was stored before) and its analysis."""
         if row is not None:
             self._append("ingest", {KEY: ingest_key, **row})
             self._ingest_keys.append((ingest_key, row["status"] == "ok"))
         if analysis_key is not None and summary is not None:
             self._append("analysis", {KEY: analysis_key, **summary})
-            for name, columns in (("sentences", sentences or {}), ("mentions", mentions or {})):
+            for name, columns in (("sentences", sentences or {}), ("mentions", mentions or {}),
+                                  ("entities", entities or {})):
                 length = len(next(iter(columns.values()), []))
                 if length:
                     target = self._rows[name]
@@ -161,23 +164,24 @@ class PartReader:
         row.pop(KEY, None)
         return row
 
-    def analysis(self, key: str) -> tuple[dict[str, Any], dict[str, list], dict[str, list]]:
+    def analysis(self, key: str) -> tuple[dict[str, Any], dict[str, list], dict[str, list], dict[str, list]]:
+        """A document's analysis summary and its sentence, mention and entity columns."""
         part = self._part(self.index.analysis[key])
         summary = dict(part["analysis"][key])
         summary.pop(KEY, None)
-        return summary, part["sentences"].get(key, {}), part["mentions"].get(key, {})
+        return (summary, *(part[name].get(key, {}) for name in _ANALYSIS_TABLES))
 
     def _part(self, name: str) -> dict[str, dict]:
         if name in self._loaded:
             self._loaded.move_to_end(name)
             return self._loaded[name]
         folder = self.workdir.parts / name
-        loaded: dict[str, dict] = {"ingest": {}, "analysis": {}, "sentences": {}, "mentions": {}}
+        loaded: dict[str, dict] = {name: {} for name in PART_SCHEMAS}
         for table_name in ("ingest", "analysis"):
             path = folder / f"{table_name}.parquet"
             if path.is_file():
                 loaded[table_name] = {row[KEY]: row for row in pq.read_table(path).to_pylist()}
-        for table_name in ("sentences", "mentions"):
+        for table_name in _ANALYSIS_TABLES:
             path = folder / f"{table_name}.parquet"
             if path.is_file():
                 grouped: dict[str, dict[str, list]] = {}

@@ -70,6 +70,25 @@ class TableWriter:
             self._partial.unlink(missing_ok=True)
 
 
+def write_table(path: Path, table: pa.Table) -> None:
+    """Write a whole in-memory table atomically (small derived tables: co-occurrence, trends)."""
+    partial = Path(path).with_name(Path(path).name + ".partial")
+    pq.write_table(table, partial, compression="zstd")
+    os.replace(partial, path)
+
+
+def read_table(out_dir: str | Path, name: str, columns: list[str] | None = None):
+    """Read one output table of a run folder as a pandas DataFrame (``documents``, ``sentences``,
+    ``mentions``, ``entities``, ``cooccurrence``, ``trends``)."""
+    from pipeline.store.schema import TABLE_FILES
+
+    path = Path(out_dir) / TABLE_FILES[name]
+    if not path.is_file():
+        raise FileNotFoundError(f"no {name} table in {out_dir} (expected {path.name}); run `policy-pipeline run` "
+                                f"first")
+    return pq.read_table(path, columns=columns).to_pandas()
+
+
 def write_json(path: Path, data: dict) -> None:
     """Write JSON via a temporary file and rename, so readers never see half a file."""
     partial = path.with_name(path.name + ".partial")

@@ -60,7 +60,7 @@ class Evaluation:
 def evaluate(tagger: FrameTagger, records: Iterable[dict]) -> Evaluation:
     result = Evaluation()
     for record in records:
-        lang, mentions = tag_text(tagger, record["text"], record.get("lang"))
+        lang, mentions, _ = tag_text(tagger, record["text"], record.get("lang"))
         result.n_sentences[lang] += 1
         predicted = Counter(mention.concept for mention in mentions if mention.counted)
         gold = Counter(mention["concept"] for mention in record.get("mentions", []))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.io import normalize_text
 from pipeline.io.chinese_script import to_simplified
 from pipeline.io.language import detect_language
+from pipeline.tag.entities import EntityMention, EntityTagger
 from pipeline.tag.mention import Mention
-from pipeline.tag.tagger import FrameTagger
+from pipeline.tag.tagger import FrameTagger, sentence_spans
 
 
 class RecordError(ValueError):
@@ -32,25 +34,32 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[dict]:
                 yield record
 
 
-def tag_text(tagger: FrameTagger, text: str, lang: str | None = None) -> tuple[str, list[Mention]]:
-    """Mentions in a raw text with offsets into that text (as given, not normalised).
+def tag_text(tagger: FrameTagger, text: str, lang: str | None = None,
+             entity_tagger: EntityTagger | None = None) -> tuple[str, list[Mention], list[EntityMention]]:
+    """Mentions (and, with ``entity_tagger``, entities) in a raw text with offsets into that text (as
+    given, not normalised).
 
     Matching runs on the normalised text; when normalisation changes the length (NFKC expansions,
     removed invisible characters), offsets are mapped back character by character.
     """
     normalized = normalize_text(text)
     lang = lang or detect_language(normalized).lang or "en"
-    if normalized == text:
-        view = to_simplified(text) if lang in ("zh", "mixed") else text
-        return lang, tagger.tag(text, view=view)
-    mapping = _offset_map(text, normalized)
     view = to_simplified(normalized) if lang in ("zh", "mixed") else normalized
-    mentions = tagger.tag(normalized, view=view)
-    remapped = []
-    for mention in mentions:
-        start, end = mapping[mention.start], mapping[mention.end - 1] + 1
-        remapped.append(_with_span(mention, start, end, text[start:end]))
-    return lang, remapped
+    sentences = sentence_spans(view)
+    mentions = tagger.tag(normalized, view=view, sentences=sentences)
+    entities = entity_tagger.tag(normalized, view=view, sentences=sentences) if entity_tagger else []
+    if normalized == text:
+        return lang, mentions, entities
+    mapping = _offset_map(text, normalized)
+
+    def remapped(items):
+        moved = []
+        for item in items:
+            start, end = mapping[item.start], mapping[item.end - 1] + 1
+            moved.append(replace(item, start=start, end=end, text=text[start:end]))
+        return moved
+
+    return lang, remapped(mentions), remapped(entities)
 
 
 def _offset_map(raw: str, normalized: str) -> list[int]:
@@ -73,14 +82,9 @@ def _offset_map(raw: str, normalized: str) -> list[int]:
     return aligned
 
 
-def _with_span(mention: Mention, start: int, end: int, text: str) -> Mention:
-    from dataclasses import replace
-
-    return replace(mention, start=start, end=end, text=text)
-
-
-def tagged_record(tagger: FrameTagger, record: dict) -> dict:
-    lang, mentions = tag_text(tagger, record["text"], record.get("lang"))
+def tagged_record(tagger: FrameTagger, record: dict, entity_tagger: EntityTagger | None = None) -> dict:
+    """The record with ``lang``, ``mentions`` (counted ones) and, with ``entity_tagger``, ``entities``."""
+    lang, mentions, entities = tag_text(tagger, record["text"], record.get("lang"), entity_tagger)
     return {
         **record,
         "lang": record.get("lang") or lang,
@@ -91,4 +95,5 @@ def tagged_record(tagger: FrameTagger, record: dict) -> dict:
             }
             for mention in mentions if mention.counted
         ],
+        **({"entities": [entity.as_dict() for entity in entities]} if entity_tagger is not None else {}),
     }

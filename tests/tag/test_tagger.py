@@ -115,7 +115,7 @@ def test_near_misses_say_why(tagger):
 
 def test_tag_text_maps_offsets_back_to_the_raw_text(tagger):
     raw = "ＧＤＰ增长，\u200b维护产业链供应链安全稳定。"
-    lang, mentions = tag_text(tagger, raw)
+    lang, mentions, _ = tag_text(tagger, raw)
     assert lang == "zh"
     (mention,) = [m for m in mentions if m.counted]
     assert raw[mention.start : mention.end] == mention.text == "产业链供应链安全稳定"
