@@ -91,6 +91,38 @@ class EntitiesConfig:
             raise ConfigError("entities.model: a spaCy model name or path is required")
 
 
+class Period(StrEnum):
+    """The time unit of trend tables."""
+
+    YEAR = "year"
+    QUARTER = "quarter"  # documents dated to the month or day
+    MONTH = "month"
+
+
+class GroupBy(StrEnum):
+    """What splits a jurisdiction's documents in trend tables (beside language)."""
+
+    CORPUS = "corpus"
+    DOC_TYPE = "doc_type"
+
+
+@dataclass(frozen=True)
+class TrendsConfig:
+    period: Period = Period.YEAR
+    group_by: GroupBy = GroupBy.CORPUS
+    resamples: int = 1000  # document-level bootstrap resamples for confidence intervals
+    confidence: float = 0.95
+    seed: int = 20240501  # with the same seed, tables (and their intervals) are identical
+    include_negated: bool = False  # negated mentions are reported in their own column, not counted
+    changepoints_since: int = 0  # change points only on periods from this year on (0: all)
+
+    def validate(self) -> None:
+        if not 0 < self.confidence < 1:
+            raise ConfigError(f"trends.confidence must be between 0 and 1, got {self.confidence}")
+        if self.resamples < 0:
+            raise ConfigError(f"trends.resamples must be >= 0 (0: no intervals), got {self.resamples}")
+
+
 class Backend(StrEnum):
     """Where the stage functions run."""
 
@@ -124,10 +156,11 @@ class PipelineConfig:
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     tag: TagConfig = field(default_factory=TagConfig)
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
+    trends: TrendsConfig = field(default_factory=TrendsConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def validate(self) -> PipelineConfig:
-        for section in (self.io, self.segment, self.tag, self.entities, self.run):
+        for section in (self.io, self.segment, self.tag, self.entities, self.trends, self.run):
             section.validate()
         return self
 
@@ -204,6 +237,11 @@ def _convert(hint: Any, value: Any, name: str) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected an integer, got {value!r}") from None
+    if hint is float:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected a number, got {value!r}") from None
     if hint == tuple[str, ...]:
         if isinstance(value, list | tuple):
             return tuple(str(item) for item in value)

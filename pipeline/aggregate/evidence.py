@@ -1,0 +1,64 @@
+"""Evidence: the mention rows and sentences behind any trend cell, as keyword-in-context lines.
+
+A trend row's keys are filters here (concept or family, period, jurisdiction), so every number in
+``trends.parquet`` can be traced to the mentions it counts (``evidence(...).shape[0]`` equals the cell's
+``n_mentions`` when ``limit`` is None).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.aggregate.tables import RunTables, parse_period_range
+from pipeline.store import read_table
+
+EVIDENCE_COLUMNS = ["doc_id", "year", "jurisdiction", "corpus", "concept", "family", "text", "start", "end",
+                    "negated", "sentence_id", "sentence", "left", "right"]
+
+
+def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | None = None,
+             year: str | int | None = None, jurisdiction: str | None = None, entity: str | None = None,
+             include_negated: bool = False, limit: int | None = 20, context: int = 60) -> pd.DataFrame:
+    """Mentions matching the filters, in year and text order, with their sentence and the ``context``
+    characters of the sentence on each side (``left``, ``right``). ``year`` is a year or "YEAR-YEAR";
+    ``entity`` keeps mentions whose sentence names that canonical id."""
+    tables = RunTables.read(out_dir)
+    mentions = tables.mentions
+    if not include_negated:
+        mentions = mentions[~mentions["negated"]]
+    if concept is not None:
+        if concept not in set(mentions["concept"]) and concept not in set(tables.mentions["concept"]):
+            raise ValueError(f"no mention of concept {concept!r} in {out_dir}")
+        mentions = mentions[mentions["concept"] == concept]
+    if family is not None:
+        mentions = mentions[mentions["family"] == family]
+    documents = tables.documents[["doc_id", "year", "jurisdiction", "corpus"]]
+    if year is not None:
+        first, last = parse_period_range(str(year))
+        documents = documents[documents["year"].between(first, last)]
+    if jurisdiction is not None:
+        documents = documents[documents["jurisdiction"] == jurisdiction]
+    rows = mentions.merge(documents, on="doc_id")
+    if entity is not None:
+        entities = read_table(out_dir, "entities", ["doc_id", "sentence_id", "canonical_id"])
+        named = entities[entities["canonical_id"] == entity][["doc_id", "sentence_id"]].drop_duplicates()
+        rows = rows.merge(named, on=["doc_id", "sentence_id"])
+    order = {doc_id: position for position, doc_id in enumerate(tables.documents["doc_id"])}
+    rows = rows.assign(_order=rows["doc_id"].map(order)).sort_values(["year", "_order", "start"])
+    if limit is not None:
+        rows = rows.head(limit)
+    sentences = read_table(out_dir, "sentences", ["doc_id", "sentence_id", "start", "text"])
+    sentences = sentences.rename(columns={"start": "sentence_start", "text": "sentence"})
+    rows = rows.merge(sentences, on=["doc_id", "sentence_id"], how="left")
+    local_start = rows["start"] - rows["sentence_start"]
+    local_end = rows["end"] - rows["sentence_start"]
+    rows["left"] = [s[max(0, a - context):a] for s, a in zip(rows["sentence"], local_start, strict=True)]
+    rows["right"] = [s[b:b + context] for s, b in zip(rows["sentence"], local_end, strict=True)]
+    return rows[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def kwic_line(row, width: int = 60) -> str:
+    """``left [mention] right`` with the left side right-aligned, for terminals."""
+    return f"{row['left'][-width:]:>{width}} [{row['text']}] {row['right'][:width]}"

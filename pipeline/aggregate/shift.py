@@ -1,0 +1,90 @@
+"""The strategic-shift index compared between two periods or two jurisdictions.
+
+SVC share = svc / (svc + gvc) counted, non-negated mentions over a side's documents. Each side is
+resampled on its own (documents; the sentences of a side that is one document), and the interval of the
+difference is the percentile interval of the resampled differences: independent samples, one draw each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.aggregate.tables import RunTables, parse_period_range
+from pipeline.aggregate.trends import KeyMap, _interval, _weights
+from pipeline.config import TrendsConfig
+
+
+@dataclass
+class Side:
+    label: str  # "CN 2000-2015"
+    jurisdiction: str
+    period: str
+    n_docs: int
+    n_svc: int
+    n_gvc: int
+    share: float
+    ci: tuple[float, float]
+    ci_unit: str
+
+
+@dataclass
+class ShiftComparison:
+    a: Side
+    b: Side
+    diff: float  # b.share - a.share
+    ci: tuple[float, float]
+    confidence: float
+    resamples: int
+
+    def as_dict(self) -> dict:
+        """``a`` and ``b`` are the two shares, ``diff`` their difference, ``ci`` its interval; ``sides``
+        holds the counts behind them."""
+        return {"a": self.a.share, "b": self.b.share, "diff": self.diff, "ci": list(self.ci),
+                "confidence": self.confidence, "resamples": self.resamples,
+                "sides": {"a": asdict(self.a), "b": asdict(self.b)}}
+
+
+def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction: str, period: str
+          ) -> tuple[Side, np.ndarray]:
+    first, last = parse_period_range(period)
+    documents = tables.documents
+    chosen = documents[(documents["jurisdiction"] == jurisdiction) & documents["year"].between(first, last)]
+    if chosen.empty:
+        known = ", ".join(sorted(documents["jurisdiction"].unique()))
+        raise ValueError(f"no documents of {jurisdiction} in {period} (jurisdictions in this run: {known})")
+    mentions = tables.mentions[~tables.mentions["negated"]] if not config.include_negated else tables.mentions
+    mentions = mentions[mentions["doc_id"].isin(chosen["doc_id"])]
+    svc, gvc = keymap.column[("family", "svc")], keymap.column[("family", "gvc")]
+    unit = "documents"
+    if len(chosen) == 1:
+        sentences = tables.sentences_of(chosen["doc_id"].iloc[0])
+        counts = keymap.counts(mentions, "sentence_id", pd.Index(sentences["sentence_id"]))
+        unit = "sentences"
+    else:
+        counts = keymap.counts(mentions, "doc_id", pd.Index(chosen["doc_id"]))
+    pair = counts[:, [svc, gvc]]
+    weights = _weights(len(pair), config.resamples or 1000, config.seed, (jurisdiction, period))
+    sampled = weights @ pair
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(sampled.sum(axis=1) > 0, sampled[:, 0] / sampled.sum(axis=1), np.nan)
+    n_svc, n_gvc = (int(x) for x in pair.sum(axis=0))
+    low, high = _interval(shares[:, None], config.confidence)
+    side = Side(f"{jurisdiction} {period}", jurisdiction, period, len(chosen), n_svc, n_gvc,
+                n_svc / (n_svc + n_gvc) if n_svc + n_gvc else float("nan"), (float(low[0]), float(high[0])), unit)
+    return side, shares
+
+
+def compare_shift(tables: RunTables, concepts: dict[str, tuple[str, str]], a: tuple[str, str], b: tuple[str, str],
+                  config: TrendsConfig | None = None) -> ShiftComparison:
+    """Compare the SVC share of side ``a`` and side ``b``, each ``(jurisdiction, "YEAR-YEAR")``."""
+    config = config or TrendsConfig()
+    keymap = KeyMap(concepts)
+    side_a, shares_a = _side(tables, keymap, config, *a)
+    side_b, shares_b = _side(tables, keymap, config, *b)
+    differences = shares_b - shares_a
+    low, high = _interval(differences[:, None], config.confidence)
+    return ShiftComparison(side_a, side_b, side_b.share - side_a.share, (float(low[0]), float(high[0])),
+                           config.confidence, config.resamples or 1000)

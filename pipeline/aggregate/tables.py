@@ -1,0 +1,63 @@
+"""A run's tables as the aggregation stages need them: documents that count, and their mentions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.store import read_table
+
+DOCUMENT_COLUMNS = ["doc_id", "corpus", "doc_type", "lang", "date", "year", "jurisdiction", "title", "n_tokens",
+                    "n_chars", "status"]
+MENTION_COLUMNS = ["doc_id", "sentence_id", "concept", "family", "dimension", "start", "end", "text", "negated",
+                   "counted"]
+
+
+@dataclass
+class RunTables:
+    """Documents that were processed (status ok, with a year) and their counted mentions."""
+
+    out_dir: Path
+    documents: pd.DataFrame
+    mentions: pd.DataFrame  # counted mentions, negated ones included (see the ``negated`` column)
+    n_undated: int  # ok documents without a year: in no trend
+    _sentences: pd.DataFrame | None = None
+    _sentence_rows: dict | None = None
+
+    def sentences_of(self, doc_id: str) -> pd.DataFrame:
+        """``sentence_id, n_tokens, start, end`` of one document (read once, on first use)."""
+        if self._sentences is None:
+            self._sentences = read_table(self.out_dir, "sentences", ["doc_id", "sentence_id", "n_tokens", "start",
+                                                                     "end"])
+            self._sentence_rows = self._sentences.groupby("doc_id").indices
+        rows = self._sentence_rows.get(doc_id, [])
+        return self._sentences.iloc[rows].drop(columns="doc_id").reset_index(drop=True)
+
+    @classmethod
+    def read(cls, out_dir: str | Path) -> RunTables:
+        out = Path(out_dir)
+        documents = read_table(out, "documents", DOCUMENT_COLUMNS)
+        documents = documents[documents["status"] == "ok"].drop(columns="status")
+        n_undated = int(documents["year"].isna().sum())
+        documents = documents.dropna(subset=["year"]).copy()
+        documents["year"] = documents["year"].astype(int)
+        for column in ("jurisdiction", "corpus", "doc_type", "lang"):
+            documents[column] = documents[column].fillna("unknown")
+        mentions = read_table(out, "mentions", MENTION_COLUMNS)
+        mentions = mentions[mentions["counted"] & mentions["doc_id"].isin(documents["doc_id"])]
+        return cls(out, documents.reset_index(drop=True), mentions.drop(columns="counted").reset_index(drop=True),
+                   n_undated)
+
+
+def parse_period_range(text: str) -> tuple[int, int]:
+    """``"2000-2015"`` -> (2000, 2015); ``"2021"`` -> (2021, 2021)."""
+    first, _, last = str(text).partition("-")
+    try:
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise ValueError(f"a period is YEAR or YEAR-YEAR (e.g. 2000-2015), got {text!r}") from None
+    if end < start:
+        raise ValueError(f"a period must not end before it starts: {text!r}")
+    return start, end

@@ -1,0 +1,233 @@
+"""Trend tables and the strategic-shift series, with document-level bootstrap confidence intervals.
+
+Cells are period x jurisdiction x group (corpus or document type) x language, plus pooled cells
+(``group = "*"``, ``lang = "*"``: every document of a jurisdiction and period). Each cell has a row per
+concept, per dimension (``svc/goal``) and per family: mentions, documents, tokens, characters, rates per
+10k tokens and per 10k characters (Chinese token counts depend on the segmenter, so both are kept), the
+share of documents with a mention, and intervals from resampling the cell's documents. Negated mentions
+are not counted; ``n_negated`` reports them. A cell of one document (a year's work report) resamples that
+document's sentences instead (``ci_unit = "sentences"``): one document has no between-document variation
+to resample, and an interval of zero width would claim a certainty the data do not give.
+
+The shift series is, per cell, SVC share = svc / (svc + gvc) mentions, with its interval from the same
+resamples. Resamples are drawn from a generator seeded by the configured seed and the cell's key, so
+tables are reproducible and a cell's interval does not change when other cells are added.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.aggregate.tables import RunTables
+from pipeline.config import Period, TrendsConfig
+
+ALL = "*"
+CELL = ["period", "jurisdiction", "group", "lang"]
+LEVELS = ("concept", "dimension", "family")
+TREND_COLUMNS = CELL + ["level", "key", "family", "n_mentions", "n_negated", "n_docs_with", "n_docs", "n_tokens",
+                        "n_chars", "rate_per_10k_tokens", "rate_tokens_low", "rate_tokens_high",
+                        "rate_per_10k_chars", "rate_chars_low", "rate_chars_high", "share_docs", "share_docs_low",
+                        "share_docs_high", "ci_unit"]
+SHIFT_COLUMNS = CELL + ["n_svc", "n_gvc", "n_docs", "svc_share", "svc_share_low", "svc_share_high", "ci_unit"]
+
+
+@dataclass
+class Trends:
+    trends: pd.DataFrame
+    shift: pd.DataFrame
+    n_undated: int  # documents in no cell: no year, or (by quarter or month) no month
+
+
+def period_of(documents: pd.DataFrame, period: Period) -> pd.Series:
+    """Each document's period label ("2021", "2021Q1", "2021-03"); None where its date is not precise
+    enough for the unit."""
+    if period is Period.YEAR:
+        return documents["year"].astype(str)
+    months = documents["date"].str.extract(r"^(\d{4})-(\d{2})")
+    if period is Period.MONTH:
+        return (months[0] + "-" + months[1]).where(months[1].notna(), None)
+    quarters = ((months[1].astype(float) - 1) // 3 + 1)
+    return (months[0] + "Q" + quarters.astype("Int64").astype(str)).where(months[1].notna(), None)
+
+
+def _cells(documents: pd.DataFrame) -> Iterator[tuple[tuple[str, str, str, str], np.ndarray]]:
+    """(cell key, row positions) for every split cell and every pooled cell, in a stable order."""
+    split = documents.groupby(CELL, sort=True).indices
+    pooled = documents.groupby(["period", "jurisdiction"], sort=True).indices
+    cells = dict(split)
+    cells.update({(period, jurisdiction, ALL, ALL): positions for (period, jurisdiction), positions in pooled.items()})
+    for key in sorted(cells):
+        yield key, np.sort(cells[key])
+
+
+def _weights(n: int, resamples: int, seed: int, cell: tuple) -> np.ndarray:
+    """Bootstrap weights: how often each of the cell's ``n`` units is drawn in each resample."""
+    cell_seed = zlib.crc32("\x1f".join(map(str, cell)).encode())
+    rng = np.random.default_rng([seed, cell_seed])
+    drawn = rng.integers(0, n, size=(resamples, n)) + (np.arange(resamples) * n)[:, None]
+    return np.bincount(drawn.ravel(), minlength=resamples * n).reshape(resamples, n).astype(float)
+
+
+def _interval(samples: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over resamples (rows); NaN where no resample is defined (no tokens)."""
+    import warnings
+
+    tail = (1 - confidence) / 2 * 100
+    if not np.isnan(samples).any():
+        low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
+        return low, high
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: a cell without tokens
+        low, high = np.nanpercentile(samples, [tail, 100 - tail], axis=0)
+    return low, high
+
+
+def _per_10k(counts, sizes):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sizes > 0, counts / np.where(sizes > 0, sizes, 1) * 1e4, np.nan)
+
+
+class KeyMap:
+    """Every key a trend row can have, (level, key, family), and the projection from concept counts to key
+    counts: concepts never mentioned still get rows."""
+
+    def __init__(self, concepts: dict[str, tuple[str, str]]) -> None:
+        self.concepts = sorted(concepts)
+        keys: list[tuple[str, str, str]] = [("concept", c, concepts[c][0]) for c in self.concepts]
+        keys += sorted({("dimension", f"{family}/{dimension}", family) for family, dimension in concepts.values()})
+        keys += sorted({("family", family, family) for family, _ in concepts.values()})
+        self.keys = keys
+        self.projection = np.zeros((len(self.concepts), len(keys)))
+        for row, concept in enumerate(self.concepts):
+            family, dimension = concepts[concept]
+            for column, (level, key, _) in enumerate(keys):
+                if (level, key) in (("concept", concept), ("dimension", f"{family}/{dimension}"), ("family", family)):
+                    self.projection[row, column] = 1
+        self.column = {(level, key): index for index, (level, key, _) in enumerate(keys)}
+
+    def counts(self, mentions: pd.DataFrame, unit: str, units: pd.Index) -> np.ndarray:
+        """Mention counts per unit (rows in ``units`` order) and key."""
+        by_concept = np.zeros((len(units), len(self.concepts)))
+        rows = units.get_indexer(mentions[unit])
+        columns = pd.Index(self.concepts).get_indexer(mentions["concept"])
+        keep = (rows >= 0) & (columns >= 0)
+        np.add.at(by_concept, (rows[keep], columns[keep]), 1)
+        return by_concept @ self.projection
+
+
+@dataclass
+class CellStatistics:
+    """Totals, rates and intervals of one cell for every key."""
+
+    n_units: int
+    unit: str  # what was resampled: documents, or the sentences of a single document
+    totals: np.ndarray
+    with_mention: np.ndarray  # documents with a mention (per key)
+    tokens: float
+    chars: float
+    bounds: dict[str, tuple[np.ndarray, np.ndarray]]
+    svc_interval: tuple[float, float]
+
+
+def cell_statistics(counts: np.ndarray, tokens: np.ndarray, chars: np.ndarray, keymap: KeyMap,
+                    config: TrendsConfig, cell: tuple, unit: str = "documents") -> CellStatistics:
+    """Totals of a cell's units (rows of ``counts``) and percentile intervals from resampling them."""
+    n = len(counts)
+    totals = counts.sum(axis=0)
+    bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    svc_interval = (np.nan, np.nan)
+    if config.resamples and n:
+        weights = _weights(n, config.resamples, config.seed, cell)
+        sampled = weights @ counts
+        bounds["tokens"] = _interval(_per_10k(sampled, (weights @ tokens)[:, None]), config.confidence)
+        bounds["chars"] = _interval(_per_10k(sampled, (weights @ chars)[:, None]), config.confidence)
+        if unit == "documents":
+            bounds["share"] = _interval((weights @ (counts > 0)) / n, config.confidence)
+        svc, gvc = keymap.column.get(("family", "svc")), keymap.column.get(("family", "gvc"))
+        if svc is not None and gvc is not None:
+            both = sampled[:, svc] + sampled[:, gvc]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shares = np.where(both > 0, sampled[:, svc] / both, np.nan)
+            low, high = _interval(shares[:, None], config.confidence)
+            svc_interval = (float(low[0]), float(high[0]))
+    return CellStatistics(n, unit, totals, (counts > 0).sum(axis=0) if unit == "documents" else (totals > 0) * 1,
+                          float(tokens.sum()), float(chars.sum()), bounds, svc_interval)
+
+
+def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], config: TrendsConfig | None = None
+                   ) -> Trends:
+    """Trend and shift tables of a run (see the module docstring)."""
+    config = config or TrendsConfig()
+    keymap = KeyMap(concepts)
+    documents = tables.documents.copy()
+    documents["period"] = period_of(documents, config.period)
+    documents["group"] = documents[config.group_by.value].fillna("unknown")
+    dated = documents["period"].notna()
+    n_undated = tables.n_undated + int((~dated).sum())
+    documents = documents[dated].reset_index(drop=True)
+    mentions = tables.mentions[tables.mentions["concept"].isin(concepts)]
+    counted_mentions = mentions if config.include_negated else mentions[~mentions["negated"]]
+    doc_index = pd.Index(documents["doc_id"])
+    counted = keymap.counts(counted_mentions, "doc_id", doc_index)
+    negated = keymap.counts(mentions[mentions["negated"]], "doc_id", doc_index)
+    tokens = documents["n_tokens"].fillna(0).to_numpy(dtype=float)
+    chars = documents["n_chars"].fillna(0).to_numpy(dtype=float)
+    svc, gvc = keymap.column.get(("family", "svc")), keymap.column.get(("family", "gvc"))
+
+    mentions_by_doc = counted_mentions.groupby("doc_id").indices
+    single: dict[str, CellStatistics] = {}  # a document alone in a split cell is alone in its pooled cell too
+
+    trend_rows: list[dict] = []
+    shift_rows: list[dict] = []
+    for cell, positions in _cells(documents):
+        if len(positions) == 1:
+            # One document (a yearly work report): its sentences are what can be resampled.
+            doc_id = documents["doc_id"].iloc[positions[0]]
+            if doc_id not in single:
+                sentences = tables.sentences_of(doc_id)
+                doc_mentions = counted_mentions.iloc[mentions_by_doc.get(doc_id, [])]
+                single[doc_id] = cell_statistics(
+                    keymap.counts(doc_mentions, "sentence_id", pd.Index(sentences["sentence_id"])),
+                    sentences["n_tokens"].to_numpy(dtype=float),
+                    (sentences["end"] - sentences["start"]).to_numpy(dtype=float), keymap, config, (doc_id,),
+                    unit="sentences")
+                single[doc_id].tokens, single[doc_id].chars = tokens[positions].sum(), chars[positions].sum()
+            statistics = single[doc_id]
+        else:
+            statistics = cell_statistics(counted[positions], tokens[positions], chars[positions], keymap, config,
+                                         cell)
+        negated_totals = negated[positions].sum(axis=0)
+        n_docs = len(positions)
+        totals = statistics.totals
+        rate_tokens, rate_chars = _per_10k(totals, statistics.tokens), _per_10k(totals, statistics.chars)
+        with_mention = (counted[positions] > 0).sum(axis=0)
+        base = dict(zip(CELL, cell, strict=True))
+        for index, (level, key, family) in enumerate(keymap.keys):
+            row = {**base, "level": level, "key": key, "family": family, "n_mentions": int(totals[index]),
+                   "n_negated": int(negated_totals[index]), "n_docs_with": int(with_mention[index]),
+                   "n_docs": n_docs, "n_tokens": int(statistics.tokens), "n_chars": int(statistics.chars),
+                   "rate_per_10k_tokens": float(rate_tokens[index]), "rate_per_10k_chars": float(rate_chars[index]),
+                   "share_docs": with_mention[index] / n_docs, "ci_unit": statistics.unit}
+            for name, bound in (("rate_tokens", "tokens"), ("rate_chars", "chars"), ("share_docs", "share")):
+                low, high = statistics.bounds.get(bound, (None, None))
+                row[f"{name}_low"] = float(low[index]) if low is not None else np.nan
+                row[f"{name}_high"] = float(high[index]) if high is not None else np.nan
+            trend_rows.append(row)
+        if svc is not None and gvc is not None:
+            n_svc, n_gvc = int(totals[svc]), int(totals[gvc])
+            shift_rows.append({**base, "n_svc": n_svc, "n_gvc": n_gvc, "n_docs": n_docs,
+                               "svc_share": n_svc / (n_svc + n_gvc) if n_svc + n_gvc else np.nan,
+                               "svc_share_low": statistics.svc_interval[0],
+                               "svc_share_high": statistics.svc_interval[1], "ci_unit": statistics.unit})
+    return Trends(pd.DataFrame(trend_rows, columns=TREND_COLUMNS), pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS),
+                  n_undated)
+
+
+def lexicon_concepts(lexicon) -> dict[str, tuple[str, str]]:
+    """concept id -> (family, dimension) for :func:`compute_trends`."""
+    return {concept_id: (concept.family.value, concept.dimension) for concept_id, concept in lexicon.concepts.items()}
