@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup browser run test lint bench clean
 
 setup: $(STAMP)
 
@@ -23,11 +23,19 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/policy-pipeline run --out $(OUT)
 
-test: setup
+# The report test renders in a real headless browser: Debian's chromium, and CJK fonts for the evidence.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk \
+	    >/dev/null; }
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff check pipeline tests benchmarks docs notebooks
 
 bench: setup
 	$(BIN)/python benchmarks/segment.py

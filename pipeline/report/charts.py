@@ -1,0 +1,147 @@
+"""Line charts as inline SVG: one line per jurisdiction, its interval as a band, change points as dashed
+lines, and points that carry the key of their trend cell (``data-cell``) for the report's drill-down.
+
+Plain SVG written here keeps the report one offline file with no charting library, and lets notebooks
+show the same charts (``IPython.display.SVG``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+COLORS = {"CN": "#c0392b", "US": "#1f5fa8", "EU": "#2e8b57"}
+OTHER_COLORS = ("#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b7950b")
+
+
+@dataclass
+class Point:
+    period: str
+    value: float
+    low: float = math.nan
+    high: float = math.nan
+    cell: str = ""  # the evidence key of the trend cell behind the point
+    note: str = ""  # shown in the tooltip (counts)
+
+
+@dataclass
+class Series:
+    name: str
+    points: list[Point]
+    color: str = ""
+
+
+@dataclass
+class Marker:
+    period: str
+    label: str
+    color: str = "#555"
+
+
+@dataclass
+class Chart:
+    title: str
+    y_label: str
+    series: list[Series]
+    markers: list[Marker] = field(default_factory=list)
+    y_max: float | None = None
+    chart_id: str = ""
+
+
+def period_position(period: str) -> float:
+    """2021 -> 2021.0; 2021Q2 -> 2021.25; 2021-03 -> 2021.1667."""
+    match = re.fullmatch(r"(\d{4})(?:Q(\d)|-(\d{2}))?", str(period))
+    if match is None:
+        raise ValueError(f"not a period label: {period!r}")
+    year = float(match.group(1))
+    if match.group(2):
+        return year + (int(match.group(2)) - 1) / 4
+    if match.group(3):
+        return year + (int(match.group(3)) - 1) / 12
+    return year
+
+
+def color_for(name: str, index: int) -> str:
+    return COLORS.get(name, OTHER_COLORS[index % len(OTHER_COLORS)])
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    span = high - low or 1.0
+    step = 10 ** math.floor(math.log10(span / count))
+    for multiple in (1, 2, 5, 10):
+        if span / (step * multiple) <= count:
+            step *= multiple
+            break
+    first = math.ceil(low / step) * step
+    return [first + i * step for i in range(int((high - first) / step) + 1)]
+
+
+def render_svg(chart: Chart, width: int = 760, height: int = 300) -> str:
+    """The chart as an ``<svg>`` element (a string)."""
+    left, right, top, bottom = 56, 110, 28, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    points = [p for s in chart.series for p in s.points if not math.isnan(p.value)]
+    if not points:
+        return (f'<svg class="chart empty" width="{width}" height="60" role="img"><text x="10" y="30">'
+                f'{escape(chart.title)}: no data</text></svg>')
+    xs = [period_position(p.period) for p in points] + [period_position(m.period) for m in chart.markers]
+    x_min, x_max = min(xs), max(xs)
+    if x_max == x_min:
+        x_min, x_max = x_min - 1, x_max + 1
+    y_top = chart.y_max if chart.y_max is not None else max(
+        max(p.value for p in points), max((p.high for p in points if not math.isnan(p.high)), default=0)) * 1.05
+    y_top = y_top or 1.0
+
+    def x_of(period: str) -> float:
+        return left + (period_position(period) - x_min) / (x_max - x_min) * plot_w
+
+    def y_of(value: float) -> float:
+        return top + plot_h - min(max(value, 0.0), y_top) / y_top * plot_h
+
+    parts = [f'<svg class="chart" id="{escape(chart.chart_id)}" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" role="img" aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">',
+             f'<text class="title" x="{left}" y="16">{escape(chart.title)}</text>']
+    for tick in _ticks(0, y_top):
+        y = y_of(tick)
+        parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                     f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick:g}</text>')
+    for tick in _ticks(x_min, x_max, 8):
+        x = left + (tick - x_min) / (x_max - x_min) * plot_w
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{tick:g}</text>')
+    parts.append(f'<line class="axis" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}"/>'
+                 f'<text class="axis-label" transform="translate(14 {top + plot_h / 2}) rotate(-90)" '
+                 f'text-anchor="middle">{escape(chart.y_label)}</text>')
+    for index, series in enumerate(chart.series):
+        color = series.color or color_for(series.name, index)
+        valid = sorted((p for p in series.points if not math.isnan(p.value)), key=lambda p: period_position(p.period))
+        banded = [p for p in valid if not math.isnan(p.low) and not math.isnan(p.high)]
+        if len(banded) > 1:
+            outline = [f"{x_of(p.period):.1f},{y_of(p.high):.1f}" for p in banded]
+            outline += [f"{x_of(p.period):.1f},{y_of(p.low):.1f}" for p in reversed(banded)]
+            parts.append(f'<polygon class="band" points="{" ".join(outline)}" fill="{color}"/>')
+        if len(valid) > 1:
+            line = " ".join(f"{x_of(p.period):.1f},{y_of(p.value):.1f}" for p in valid)
+            parts.append(f'<polyline class="line" points="{line}" stroke="{color}"/>')
+        for p in valid:
+            interval = "" if math.isnan(p.low) else f" [{p.low:.3g}, {p.high:.3g}]"
+            tooltip = f"{series.name} {p.period}: {p.value:.3g}{interval}{' ' + p.note if p.note else ''}"
+            parts.append(f'<circle class="point" cx="{x_of(p.period):.1f}" cy="{y_of(p.value):.1f}" r="3.2" '
+                         f'fill="{color}" data-cell="{escape(p.cell)}" data-series="{escape(series.name)}" '
+                         f'data-period="{escape(p.period)}" tabindex="0"><title>{escape(tooltip)}</title></circle>')
+        parts.append(f'<rect x="{left + plot_w + 14}" y="{top + 6 + index * 18}" width="12" height="12" '
+                     f'fill="{color}"/><text class="legend" x="{left + plot_w + 32}" y="{top + 16 + index * 18}">'
+                     f'{escape(series.name)}</text>')
+    # Change points: a dashed line in the plot, its label in the legend column (labels in the plot collide).
+    legend_y = top + 16 + len(chart.series) * 18 + 10
+    if chart.markers:
+        parts.append(f'<text class="legend" x="{left + plot_w + 14}" y="{legend_y}">change points</text>')
+    for number, marker in enumerate(chart.markers):
+        x = x_of(marker.period)
+        parts.append(f'<line class="marker" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
+                     f'stroke="{marker.color}"><title>{escape(marker.label)}</title></line>'
+                     f'<text class="marker-label" x="{left + plot_w + 14}" y="{legend_y + 14 * (number + 1)}" '
+                     f'fill="{marker.color}">{escape(marker.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,291 @@
+"""The offline HTML report: one file, no network. Charts are inline SVG (``charts.py``); a few lines of
+inline JavaScript show the evidence sentences of a clicked point and switch the concept chart."""
+
+from __future__ import annotations
+
+import json
+import math
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.aggregate.changepoints import change_points
+from pipeline.aggregate.outputs import trends_of
+from pipeline.aggregate.shift import compare_shift
+from pipeline.aggregate.trends import ALL, lexicon_concepts, period_of
+from pipeline.config import PipelineConfig
+from pipeline.report.charts import Chart, Marker, Point, Series, color_for, render_svg
+from pipeline.store import TABLE_FILES, read_table
+
+COMPARISON = ("2000-2015", "2019-2025")  # the shift comparison the report leads with, where data allow
+DEFAULT_SINCE = 1950  # charts start after the war: the PRC's whole record, the post-war US and the EU
+MIN_SHIFT_MENTIONS = 5
+SNIPPET = 140  # characters of sentence kept on each side of a mention
+
+
+def _pooled(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[(frame["group"] == ALL) & (frame["lang"] == ALL)]
+
+
+def _nan(value) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
+
+
+def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, list[dict]]:
+    """Up to ``per_cell`` mentions for every concept, family and shift cell, in document order."""
+    mentions = read_table(out, "mentions", ["doc_id", "sentence_id", "concept", "family", "start", "end", "text",
+                                            "counted", "negated"])
+    mentions = mentions[mentions["counted"] & ~mentions["negated"]]
+    rows = mentions.merge(documents[["doc_id", "period", "jurisdiction", "_order"]], on="doc_id")
+    rows = rows.sort_values(["_order", "start"])
+    picked = pd.concat([rows.groupby(["concept", "jurisdiction", "period"]).head(per_cell),
+                        rows.groupby(["family", "jurisdiction", "period"]).head(per_cell)]).drop_duplicates(
+        ["doc_id", "start", "concept"])
+    sentences = read_table(out, "sentences", ["doc_id", "sentence_id", "start", "text"])
+    picked = picked.merge(sentences.rename(columns={"start": "s_start", "text": "sentence"}),
+                          on=["doc_id", "sentence_id"], how="left")
+    evidence: dict[str, list[dict]] = {}
+    for row in picked.itertuples(index=False):
+        start, end = row.start - row.s_start, row.end - row.s_start
+        item = {"doc": row.doc_id, "period": row.period, "concept": row.concept,
+                "left": row.sentence[max(0, start - SNIPPET):start], "mention": row.text,
+                "right": row.sentence[end:end + SNIPPET]}
+        keys = [f"concept|{row.concept}|{row.jurisdiction}|{row.period}",
+                f"family|{row.family}|{row.jurisdiction}|{row.period}"]
+        if row.family in ("svc", "gvc"):
+            keys.append(f"shift|{row.jurisdiction}|{row.period}")
+        for key in keys:
+            bucket = evidence.setdefault(key, [])
+            limit = per_cell * 2 if key.startswith("shift") else per_cell
+            if len(bucket) < limit and item not in bucket:
+                bucket.append(item)
+    return evidence
+
+
+def markers(breaks: pd.DataFrame, series: str) -> list[Marker]:
+    """Change points of one series (``svc_share``, ``svc_rate``, ``gvc_rate``) as chart markers."""
+    rows = breaks[breaks["series"] == series]
+    return [Marker(row.break_period, f"{row.jurisdiction} {row.break_period} p={row.probability:.2f}",
+                   color_for(row.jurisdiction, 0)) for row in rows.itertuples()]
+
+
+def rate_chart(trends: pd.DataFrame, level: str, key: str, title: str | None = None,
+               breaks: list[Marker] | None = None, chart_id: str = "") -> Chart:
+    """Rate per 10k tokens of one key (a concept, ``svc/goal``, a family) by jurisdiction, with intervals."""
+    rows = _pooled(trends)
+    rows = rows[(rows["level"] == level) & (rows["key"] == key)]
+    series = []
+    for jurisdiction, group in rows.groupby("jurisdiction", sort=True):
+        series.append(Series(jurisdiction, [
+            Point(r.period, _nan(r.rate_per_10k_tokens), _nan(r.rate_tokens_low), _nan(r.rate_tokens_high),
+                  f"{level}|{key}|{jurisdiction}|{r.period}", f"({r.n_mentions} mentions, {r.n_docs} docs)")
+            for r in group.itertuples()]))
+    return Chart(title or f"{key}: mentions per 10k tokens", "mentions per 10k tokens", series, breaks or [],
+                 chart_id=chart_id)
+
+
+def shift_chart(shift: pd.DataFrame, breaks: list[Marker] | None = None, min_mentions: int = 5,
+                chart_id: str = "chart-shift") -> Chart:
+    """The SVC share by jurisdiction with intervals; periods with fewer than ``min_mentions`` svc + gvc
+    mentions are left out (a share of 0 or 1 from two mentions says nothing)."""
+    rows = _pooled(shift)
+    rows = rows[rows["n_svc"] + rows["n_gvc"] >= min_mentions]
+    return Chart(f"SVC share = svc / (svc + gvc) mentions (periods with {min_mentions}+ of them)", "SVC share", [
+        Series(jurisdiction, [Point(r.period, _nan(r.svc_share), _nan(r.svc_share_low), _nan(r.svc_share_high),
+                                    f"shift|{jurisdiction}|{r.period}", f"(svc {r.n_svc}, gvc {r.n_gvc})")
+                              for r in group.itertuples()])
+        for jurisdiction, group in rows.groupby("jurisdiction", sort=True)], breaks or [], y_max=1.0,
+        chart_id=chart_id)
+
+
+def _table(headers: list[str], rows: list[list]) -> str:
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _since(frame: pd.DataFrame, since: int | None, column: str = "period") -> pd.DataFrame:
+    return frame if since is None else frame[frame[column].astype(str).str[:4].astype(int) >= since]
+
+
+def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evidence_per_cell: int = 3,
+                 since: int | None = DEFAULT_SINCE, min_mentions: int = MIN_SHIFT_MENTIONS) -> str:
+    """The report of a run folder as one HTML string: charts and change points from ``since`` on (None:
+    everything); shift points need ``min_mentions`` svc + gvc mentions (fewer make a share of 0 or 1 that
+    says nothing)."""
+    from pipeline.lexicon import load_lexicon
+
+    config = config or PipelineConfig()
+    out = Path(out_dir)
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").is_file() else {}
+    result, tables = trends_of(out, config)
+    documents = tables.documents.assign(period=period_of(tables.documents, config.trends.period),
+                                        _order=range(len(tables.documents)))
+    first = max(filter(None, (since, config.trends.changepoints_since)), default=None)
+    breaks = change_points(result.shift, result.trends, documents, since=first)
+    result.trends, result.shift = _since(result.trends, since), _since(result.shift, since)
+    lexicon = load_lexicon(config.tag.lexicon)
+    concepts = lexicon_concepts(lexicon)
+
+    shift_rows = _pooled(result.shift)
+    overview = shift_chart(result.shift, markers(breaks, "svc_share"), min_mentions)
+    family_charts = [
+        rate_chart(result.trends, "family", family, f"{family.upper()} family: mentions per 10k tokens",
+                   markers(breaks, f"{family}_rate"), f"chart-family-{family}")
+        for family in ("svc", "gvc", "topic")]
+    concept_ids = sorted(concepts, key=lambda c: (concepts[c][0], c))
+    concept_charts = [rate_chart(result.trends, "concept", concept, f"{concept} ({concepts[concept][0]})", [],
+                                 f"chart-concept-{concept}") for concept in concept_ids]
+
+    comparisons = []
+    for jurisdiction in sorted(shift_rows["jurisdiction"].unique()):
+        try:
+            found = compare_shift(tables, concepts, (jurisdiction, COMPARISON[0]), (jurisdiction, COMPARISON[1]),
+                                  config.trends)
+        except ValueError:
+            continue  # no documents in one of the periods
+        comparisons.append([jurisdiction, f"{found.a.share:.3f}", f"{found.b.share:.3f}", f"{found.diff:+.3f}",
+                            f"{found.ci[0]:+.3f} to {found.ci[1]:+.3f}", f"{found.a.n_docs} / {found.b.n_docs}"])
+    break_rows = [[r.jurisdiction, r.series, r.break_period, f"{r.probability:.2f}",
+                   f"{r.interval_low}-{r.interval_high}", f"{r.mean_before:.3g}", f"{r.mean_after:.3g}",
+                   ", ".join(r.documents_around[:4])] for r in breaks.itertuples()]
+    entity_rows = []
+    if (out / TABLE_FILES["cooccurrence"]).is_file():
+        from pipeline.aggregate.cooccurrence import summarize_cooccurrence
+
+        top = summarize_cooccurrence(out, family="svc", top=15)
+        entity_rows = [[r.entity_name, r.canonical_id, r.concept, r.n_sentences, r.n_docs] for r in top.itertuples()]
+
+    evidence = _evidence(out, _since(documents, since), evidence_per_cell)
+    counts = manifest.get("counts", {})
+    meta_rows = [
+        ["command", manifest.get("command", "")], ["finished", manifest.get("finished_at", "")],
+        ["inputs", "; ".join(f"{i['input']} ({i['documents']} docs)" for i in manifest.get("inputs", []))],
+        ["documents", f"{counts.get('ok', len(tables.documents))} ok, {counts.get('rejected', 0)} rejected"],
+        ["mentions (counted, not negated)", counts.get("mentions", "")], ["entities", counts.get("entities", "")],
+        ["lexicon", f"{lexicon.version} (sha256 {lexicon.content_hash[:12]})"],
+        ["gazetteer", (manifest.get("gazetteer") or {}).get("version", "")],
+        ["trends", f"period {config.trends.period}, {config.trends.resamples} resamples, seed {config.trends.seed}, "
+                   f"{int(config.trends.confidence * 100)}% intervals"],
+        ["policy-pipeline", (manifest.get("versions") or {}).get("policy-pipeline", "")],
+    ]
+    options = "".join(f'<option value="chart-concept-{escape(c)}">{escape(c)} ({concepts[c][0]})</option>'
+                      for c in concept_ids)
+    data = json.dumps(evidence, ensure_ascii=False).replace("</", "<\\/")
+    return TEMPLATE.format(
+        title="policy-pipeline report",
+        style=STYLE,
+        meta=_table(["", ""], meta_rows),
+        shift=render_svg(overview),
+        comparison=_table(["jurisdiction", f"SVC share {COMPARISON[0]}", f"SVC share {COMPARISON[1]}", "difference",
+                           f"{int(config.trends.confidence * 100)}% CI of the difference", "documents"],
+                          comparisons) if comparisons else "<p>No jurisdiction has documents in both periods.</p>",
+        families="".join(render_svg(chart) for chart in family_charts),
+        options=options,
+        concepts="".join(f'<div class="concept-chart" id="wrap-{chart.chart_id}"'
+                         f'{"" if index == 0 else " hidden"}>{render_svg(chart)}</div>'
+                         for index, chart in enumerate(concept_charts)),
+        breaks=_table(["jurisdiction", "series", "break", "probability", "90% interval", "level before",
+                       "level after", "documents around"], break_rows),
+        entities=_table(["entity", "canonical id", "concept", "sentences", "documents"], entity_rows)
+        if entity_rows else "<p>No entity co-occurs with an SVC concept.</p>",
+        evidence=data,
+        script=SCRIPT,
+    )
+
+
+def write_report(out_dir: str | Path, output: str | Path, *, config: PipelineConfig | None = None,
+                 evidence_per_cell: int = 3, since: int | None = DEFAULT_SINCE) -> Path:
+    path = Path(output)
+    html = build_report(out_dir, config, evidence_per_cell, since)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif;
+       margin: 0; color: #222; background: #fafafa; }
+header { background: #243447; color: #fff; padding: 14px 24px; }
+header h1 { margin: 0; font-size: 20px; }
+main { display: grid; grid-template-columns: minmax(0, 800px) minmax(280px, 1fr); gap: 20px; padding: 16px 24px; }
+section { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 12px 16px; margin-bottom: 16px; }
+h2 { font-size: 16px; margin: 4px 0 10px; }
+table { border-collapse: collapse; font-size: 12.5px; width: 100%; }
+th, td { border-bottom: 1px solid #eee; padding: 3px 6px; text-align: left; vertical-align: top; }
+svg.chart { max-width: 100%; height: auto; display: block; margin: 6px 0 14px; }
+svg .title { font-size: 13px; font-weight: 600; } svg .tick, svg .legend { font-size: 11px; fill: #444; }
+svg .axis-label { font-size: 11px; fill: #666; } svg .grid { stroke: #eee; } svg .axis { stroke: #999; }
+svg .band { opacity: 0.14; } svg .line { fill: none; stroke-width: 1.8; }
+svg .point { cursor: pointer; } svg .point:hover, svg .point.selected { r: 6; stroke: #000; stroke-width: 1.5; }
+svg .marker { stroke-dasharray: 4 3; stroke-width: 1.2; pointer-events: none; }
+svg .marker-label { font-size: 10.5px; pointer-events: none; } svg .band, svg .line { pointer-events: none; }
+#evidence { position: sticky; top: 12px; max-height: calc(100vh - 40px); overflow: auto; }
+#evidence li { margin-bottom: 8px; } #evidence .doc { color: #666; font-size: 12px; }
+mark { background: #ffe08a; padding: 0 1px; }
+"""
+
+SCRIPT = """
+const EVIDENCE = JSON.parse(document.getElementById('evidence-data').textContent);
+const panel = document.getElementById('evidence-list');
+const heading = document.getElementById('evidence-heading');
+function showEvidence(point) {
+  document.querySelectorAll('circle.point.selected').forEach(p => p.classList.remove('selected'));
+  point.classList.add('selected');
+  const items = EVIDENCE[point.dataset.cell] || [];
+  heading.textContent = point.dataset.series + ' ' + point.dataset.period + ': ' + items.length + ' sentence(s)';
+  panel.replaceChildren();
+  for (const item of items) {
+    const li = document.createElement('li');
+    const doc = document.createElement('div');
+    doc.className = 'doc';
+    doc.textContent = item.doc + ' (' + item.period + ') ' + item.concept;
+    const text = document.createElement('div');
+    const mark = document.createElement('mark');
+    mark.textContent = item.mention;
+    text.append('…' + item.left, mark, item.right + '…');
+    li.append(doc, text);
+    panel.append(li);
+  }
+  if (!items.length) {
+    const li = document.createElement('li');
+    li.textContent = 'No counted mention here.';
+    panel.append(li);
+  }
+}
+document.addEventListener('click', event => {
+  const point = event.target.closest('circle.point');
+  if (point) showEvidence(point);
+});
+document.addEventListener('keydown', event => {
+  if (event.key === 'Enter' && event.target.matches('circle.point')) showEvidence(event.target);
+});
+document.getElementById('concept-select').addEventListener('change', event => {
+  document.querySelectorAll('.concept-chart').forEach(div => { div.hidden = div.id !== 'wrap-' + event.target.value; });
+});
+"""
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><style>{style}</style></head>
+<body><header><h1>{title}</h1><div>How, when and where policy discourse moved from the global-value-chain frame
+(efficiency, openness, interdependence) to the strategic-value-chain frame (security, autonomy, state strategy).
+Click any point of a chart for the sentences behind it.</div></header>
+<main><div>
+<section id="shift"><h2>Strategic-shift index</h2>{shift}{comparison}</section>
+<section id="families"><h2>Families</h2>{families}</section>
+<section id="concepts"><h2>Concepts</h2><label>Concept: <select id="concept-select">{options}</select></label>
+{concepts}</section>
+<section id="changepoints"><h2>Change points</h2>{breaks}</section>
+<section id="entities"><h2>Entities talked about in SVC terms (sentences)</h2>{entities}</section>
+<section id="run"><h2>This run</h2>{meta}</section>
+</div>
+<aside><section id="evidence"><h2 id="evidence-heading">Evidence</h2>
+<p>Click a point in a chart to see the sentences behind it.</p><ol id="evidence-list"></ol></section></aside>
+</main>
+<script type="application/json" id="evidence-data">{evidence}</script>
+<script>{script}</script>
+</body></html>
+"""
