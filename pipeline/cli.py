@@ -414,8 +414,12 @@ def _score_dict(scores) -> dict:
 def _register_groups() -> None:
     # Command groups live in their own modules; they import the shared helpers, not this module.
     from pipeline.cli_entities import entities
+    from pipeline.cli_trends import COMMANDS, lexicon_suggest
 
     main.add_command(entities)
+    for command in COMMANDS:
+        main.add_command(command)
+    lexicon.add_command(lexicon_suggest)
 
 
 _register_groups()

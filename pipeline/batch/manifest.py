@@ -49,8 +49,9 @@ def run_manifest(command, inputs, input_counts, input_hashes, config: PipelineCo
     if segment:
         tables["sentences"] = TABLE_FILES["sentences"]
         tables["mentions"] = TABLE_FILES["mentions"]
-        tables["entities"] = TABLE_FILES["entities"]
-        tables["cooccurrence"] = TABLE_FILES["cooccurrence"]
+        for table in ("entities", "cooccurrence", "trends", "shift", "changepoints"):
+            tables[table] = TABLE_FILES[table]
+        tables["trends_csv"] = "trends.csv"
     return {
         "command": command,
         "started_at": started_at.isoformat(timespec="seconds"),

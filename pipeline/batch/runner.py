@@ -27,6 +27,7 @@ from typing import Any
 from pipeline.config import Backend, PipelineConfig
 from pipeline.io import discover_sources
 from pipeline.store import DOCUMENTS, ENTITIES, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+from pipeline.store.schema import DERIVED_TABLES
 from pipeline.store.workdir import PartReader, WorkDir
 
 from .keys import analysis_fingerprint, combine, ingest_fingerprint, source_fingerprint
@@ -167,18 +168,20 @@ def run_pipeline(
     _assemble(plan, reader, out, config, segment, summary, input_hashes, input_counts)
     used = {planned.ingest_key for planned in plan} | {p.analysis_key for p in plan if p.analysis_key}
     workdir.prune(index, used)
+    assembled = time.perf_counter()
+    if segment:
+        from pipeline.aggregate.outputs import write_aggregates
+
+        write_aggregates(out, config)
     summary.seconds = {
         "ingest_cpu": round(stage_seconds["ingest"], 3),
         "segment_cpu": round(stage_seconds["segment"], 3),
         "tag_cpu": round(stage_seconds["tag"], 3),
         "entities_cpu": round(stage_seconds["entities"], 3),
-        "assemble": round(time.perf_counter() - started, 3),
+        "assemble": round(assembled - started, 3),
+        "aggregate": round(time.perf_counter() - assembled, 3),
         "wall": round(time.perf_counter() - wall, 3),
     }
-    if segment:
-        from pipeline.aggregate.cooccurrence import write_cooccurrence
-
-        write_cooccurrence(out, config.entities.gazetteer)
     write_json(out / RUN_MANIFEST, run_manifest(command, inputs, input_counts, input_hashes, config, summary,
                                                 started_at, segment))
     return summary
@@ -292,7 +295,7 @@ def _assemble(plan: list[_Planned], reader: PartReader, out: Path, config: Pipel
             input_counts[planned.input_index] += 1
             input_hashes[planned.input_index].update((row["sha256"] or row["path"]).encode())
     if not segment:
-        for table in ("sentences", "mentions", "entities", "cooccurrence"):  # an ingest-only run has none
+        for table in ("sentences", "mentions", "entities", *DERIVED_TABLES):  # an ingest-only run has none
             (out / TABLE_FILES[table]).unlink(missing_ok=True)
 
 

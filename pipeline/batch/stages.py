@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from pipeline.config import PipelineConfig
 from pipeline.store import DOCUMENTS, ENTITIES, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
+from pipeline.store.schema import DERIVED_TABLES
 
 from .manifest import gazetteer_record, lexicon_record
 from .rows import rejected_row, with_sentence_texts
@@ -78,9 +79,9 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
             _count_document(summary, row)
     if documents is not None:
         rewritten.replace(documents_path)
-    from pipeline.aggregate.cooccurrence import write_cooccurrence
+    from pipeline.aggregate.outputs import write_aggregates
 
-    write_cooccurrence(out, config.entities.gazetteer)
+    write_aggregates(out, config)
     summary.seconds = {"wall": round(time.perf_counter() - wall, 3)}
     _update_manifest(out, config, summary, sentences)
     return summary
@@ -101,7 +102,7 @@ def _update_manifest(out: Path, config: PipelineConfig, summary: RunSummary, sen
     if not manifest_path.is_file():
         return
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    for table in ("mentions", "entities", "cooccurrence"):
+    for table in ("mentions", "entities", *DERIVED_TABLES):
         manifest["tables"][table] = TABLE_FILES[table]
     manifest["lexicon"] = lexicon_record(config)
     manifest["gazetteer"] = gazetteer_record(config)

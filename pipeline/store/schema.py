@@ -91,5 +91,7 @@ COOCCURRENCE = pa.schema(
 )
 
 TABLE_FILES = {"documents": "documents.parquet", "sentences": "sentences.parquet", "mentions": "mentions.parquet",
-               "entities": "entities.parquet", "cooccurrence": "cooccurrence.parquet"}
+               "entities": "entities.parquet", "cooccurrence": "cooccurrence.parquet", "trends": "trends.parquet",
+               "shift": "shift.parquet", "changepoints": "changepoints.parquet"}
+DERIVED_TABLES = ("cooccurrence", "trends", "shift", "changepoints")  # computed from the others, per run
 RUN_MANIFEST = "run.json"
