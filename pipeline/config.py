@@ -123,6 +123,15 @@ class TrendsConfig:
             raise ConfigError(f"trends.resamples must be >= 0 (0: no intervals), got {self.resamples}")
 
 
+@dataclass(frozen=True)
+class ClassifyConfig:
+    model: str | None = None  # a model folder: `run` then predicts every sentence's frame (frames.parquet)
+
+    def validate(self) -> None:
+        if self.model is not None and not (Path(self.model) / "card.json").is_file():
+            raise ConfigError(f"classify.model: {self.model} is not a model folder (no card.json)")
+
+
 class Backend(StrEnum):
     """Where the stage functions run."""
 
@@ -157,10 +166,11 @@ class PipelineConfig:
     tag: TagConfig = field(default_factory=TagConfig)
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     trends: TrendsConfig = field(default_factory=TrendsConfig)
+    classify: ClassifyConfig = field(default_factory=ClassifyConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def validate(self) -> PipelineConfig:
-        for section in (self.io, self.segment, self.tag, self.entities, self.trends, self.run):
+        for section in (self.io, self.segment, self.tag, self.entities, self.trends, self.classify, self.run):
             section.validate()
         return self
 

@@ -37,3 +37,19 @@ def segmenter():
     from pipeline.segment import Segmenter
 
     return Segmenter()
+
+
+# One processed run of the headline corpora, shared by the aggregation, report, classifier and notebook tests.
+HEADLINE = ("cn_gov_work_reports", "us_sotu", "eu_soteu")
+
+
+@pytest.fixture(scope="session")
+def headline_run(corpora, tmp_path_factory):
+    from pipeline.batch import run_pipeline
+    from pipeline.config import PipelineConfig
+
+    out = tmp_path_factory.mktemp("headline_run")
+    summary = run_pipeline([str(corpora / name) for name in HEADLINE], out, PipelineConfig.load(
+        overrides=["run.workers=2"]))
+    assert summary.n_ok > 300
+    return out

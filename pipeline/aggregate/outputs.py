@@ -9,9 +9,9 @@ import pyarrow as pa
 from pipeline.aggregate.changepoints import change_points
 from pipeline.aggregate.cooccurrence import write_cooccurrence
 from pipeline.aggregate.tables import RunTables
-from pipeline.aggregate.trends import Trends, compute_trends, lexicon_concepts, period_of
+from pipeline.aggregate.trends import CELL, Trends, compute_trends, lexicon_concepts, period_of
 from pipeline.config import PipelineConfig
-from pipeline.store import TABLE_FILES, write_table
+from pipeline.store import TABLE_FILES, read_table, write_table
 
 
 def trends_of(out_dir: str | Path, config: PipelineConfig | None = None) -> tuple[Trends, RunTables]:
@@ -29,6 +29,12 @@ def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> T
     trends, tables = trends_of(out, config)
     documents = tables.documents.assign(period=period_of(tables.documents, config.trends.period))
     breaks = change_points(trends.shift, trends.trends, documents, since=config.trends.changepoints_since or None)
+    frames_path = out / TABLE_FILES["frames"]
+    if frames_path.is_file():  # a classifier ran: its shift index beside the lexicon's
+        from pipeline.aggregate.trends import classifier_shift
+
+        frames = read_table(out, "frames", ["doc_id", "sentence_id", "frame"])
+        trends.shift = trends.shift.merge(classifier_shift(tables, frames, config.trends), on=list(CELL), how="left")
     write_table(out / TABLE_FILES["trends"], pa.Table.from_pandas(trends.trends, preserve_index=False))
     partial = out / "trends.csv.partial"
     trends.trends.to_csv(partial, index=False, float_format="%.6g")

@@ -228,6 +228,45 @@ def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], conf
                   n_undated)
 
 
+CLASSIFIER_COLUMNS = ["clf_n_svc", "clf_n_gvc", "clf_n_both", "clf_svc_share", "clf_svc_share_low",
+                      "clf_svc_share_high"]
+
+
+def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConfig | None = None) -> pd.DataFrame:
+    """The shift index from a classifier's sentence frames, per cell: svc / (svc + gvc) sentences, a
+    ``both`` sentence counting on each side, with intervals from the same resampling as the lexicon's."""
+    config = config or TrendsConfig()
+    documents = tables.documents.copy()
+    documents["period"] = period_of(documents, config.period)
+    documents["group"] = documents[config.group_by.value].fillna("unknown")
+    documents = documents[documents["period"].notna()].reset_index(drop=True)
+    labels = ("svc", "gvc", "both")
+    per_doc = pd.crosstab(frames["doc_id"], frames["frame"]).reindex(
+        index=documents["doc_id"], columns=list(labels), fill_value=0).to_numpy(dtype=float)
+    frames_by_doc = frames.groupby("doc_id").indices
+    rows = []
+    for cell, positions in _cells(documents):
+        if len(positions) == 1:
+            doc_frames = frames.iloc[frames_by_doc.get(documents["doc_id"].iloc[positions[0]], [])]["frame"]
+            units = np.stack([(doc_frames == label).to_numpy(dtype=float) for label in labels], axis=1)
+        else:
+            units = per_doc[positions]
+        n_svc, n_gvc, n_both = (int(x) for x in units.sum(axis=0)) if len(units) else (0, 0, 0)
+        low = high = np.nan
+        if config.resamples and len(units):
+            sampled = _weights(len(units), config.resamples, config.seed, ("classifier", *cell)) @ units
+            svc, gvc = sampled[:, 0] + sampled[:, 2], sampled[:, 1] + sampled[:, 2]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shares = np.where(svc + gvc > 0, svc / (svc + gvc), np.nan)
+            bounds = _interval(shares[:, None], config.confidence)
+            low, high = float(bounds[0][0]), float(bounds[1][0])
+        both_sides = n_svc + n_gvc + 2 * n_both
+        rows.append({**dict(zip(CELL, cell, strict=True)), "clf_n_svc": n_svc, "clf_n_gvc": n_gvc,
+                     "clf_n_both": n_both, "clf_svc_share": (n_svc + n_both) / both_sides if both_sides else np.nan,
+                     "clf_svc_share_low": low, "clf_svc_share_high": high})
+    return pd.DataFrame(rows, columns=CELL + CLASSIFIER_COLUMNS)
+
+
 def lexicon_concepts(lexicon) -> dict[str, tuple[str, str]]:
     """concept id -> (family, dimension) for :func:`compute_trends`."""
     return {concept_id: (concept.family.value, concept.dimension) for concept_id, concept in lexicon.concepts.items()}

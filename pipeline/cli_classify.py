@@ -1,0 +1,300 @@
+"""``policy-pipeline classify ...``: weak labels, train, evaluate, predict, the annotation loop, comparison."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from pipeline.cli_common import PipelineCommandError, stdout
+
+DATA = click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+
+
+def _errors():
+    from pipeline.classify.data import DataError
+    from pipeline.classify.persist import ModelLoadError
+
+    return (DataError, ModelLoadError, ValueError, FileNotFoundError)
+
+
+def _params(pairs: tuple[str, ...]) -> dict:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise PipelineCommandError(f"--param expects KEY=VALUE, got {pair!r}")
+        try:
+            params[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key.strip()] = value
+    return params
+
+
+def _print_scores(title: str, result: dict) -> None:
+    table = Table("lang", "label", "precision", "recall", "F1", "support", title=title, header_style="bold")
+    for lang, scores in result.items():
+        if not isinstance(scores, dict) or "per_class" not in scores:
+            continue
+        for label, values in scores["per_class"].items():
+            table.add_row(lang, label, f"{values['precision']:.3f}", f"{values['recall']:.3f}", f"{values['f1']:.3f}",
+                          str(values["support"]))
+        calibration = scores.get("calibration", {}).get("ece")
+        table.add_row(lang, "[bold]macro-F1[/]", "", "", f"[bold]{scores['macro_f1']:.3f}[/]", str(scores["n"]))
+        if calibration is not None:
+            table.add_row(lang, "calibration (ECE)", "", "", f"{calibration:.3f}", "")
+    stdout.print(table)
+    for lang, scores in result.items():
+        if isinstance(scores, dict) and "confusion" in scores and lang != "all":
+            labels = scores["confusion"]["labels"]
+            matrix = Table("gold \\ predicted", *labels, title=f"confusion ({lang})")
+            for label, row in zip(labels, scores["confusion"]["matrix"], strict=True):
+                matrix.add_row(label, *map(str, row))
+            stdout.print(matrix)
+
+
+@click.group()
+def classify() -> None:
+    """Frame classifiers (svc | gvc | both | none, or your own labels): train, evaluate, predict, retrain.
+
+    \b
+    Example:
+      policy-pipeline classify weak-label out/ -o weak.jsonl --exclude ../shared/eval/zh_dev.jsonl
+      policy-pipeline classify train ../shared/eval/*_dev.jsonl --weak weak.jsonl --model-type tfidf --out models/mine
+      policy-pipeline classify evaluate models/mine ../shared/eval/*_dev.jsonl --cv 5 --weak weak.jsonl
+      policy-pipeline classify predict sentences.jsonl -o frames.jsonl
+    """
+
+
+@classify.command("weak-label")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
+@click.option("--per-class", type=int, default=1500, show_default=True,
+              help="At most N sentences per label and language.")
+@click.option("--exclude", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL files whose sentences must not be weak-labelled (evaluation data).")
+@click.option("--seed", type=int, default=13, show_default=True)
+def weak_label(path, output, per_class, exclude, seed) -> None:
+    """Weak labels from the lexicon tagger for the sentences of PATH (a `run` output folder), each with the
+    rule that produced it.
+
+    \b
+    Example:
+      policy-pipeline classify weak-label out/ -o weak.jsonl --exclude ../shared/eval/en_dev.jsonl
+    """
+    from pipeline.classify.data import read_examples, write_examples
+    from pipeline.classify.weak import label_table, weak_labels
+    from pipeline.io import normalize_text
+
+    try:
+        excluded = {normalize_text(e.text) for e in read_examples(exclude, require_label=False)}
+        weak = weak_labels(path, per_class=per_class, seed=seed, exclude_texts=excluded)
+    except _errors() as error:
+        raise PipelineCommandError(str(error)) from None
+    count = write_examples(output, weak.examples)
+    table = Table("lang", "label", "available", "kept", title=f"weak labels: {count:,} in {output}")
+    for row in label_table(weak).itertuples():
+        table.add_row(row.lang, row.label, f"{row.available:,}", f"{row.kept:,}")
+    stdout.print(table)
+    if weak.skipped_negated:
+        stdout.print(f"{weak.skipped_negated:,} sentences whose only mentions are negated were skipped")
+
+
+@classify.command("train")
+@DATA
+@click.option("--model-type", type=click.Choice(["tfidf", "use", "transformer"]), default="tfidf", show_default=True)
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--weak", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Weak-label JSONL (from weak-label); weighs --weak-ratio of the labelled DATA in total.")
+@click.option("--weak-ratio", type=float, default=0.3, show_default=True)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A model parameter, e.g. C=2.")
+@click.option("--cv", type=int, default=0, help="Also store a K-fold cross-validated estimate on DATA.")
+@click.option("--notes", default="", help="A note for the model card.")
+def train(data, model_type, out_dir, weak, weak_ratio, params, cv, notes) -> None:
+    """Train a frame classifier on labelled JSONL DATA ({"text", "lang"?, "label"}); writes the model,
+    card.json and README.md into --out.
+
+    \b
+    Example:
+      policy-pipeline classify train labels.jsonl --model-type tfidf --out models/mine --cv 5
+      policy-pipeline classify train labels.jsonl --model-type use --out models/use --param C=0.5
+    """
+    from pipeline.classify.train import train as train_model
+
+    try:
+        _, path = train_model(data, model_type, out_dir, weak=weak, weak_ratio=weak_ratio, params=_params(params),
+                              cv_folds=cv, notes=notes)
+    except _errors() as error:
+        raise PipelineCommandError(str(error)) from None
+    card = json.loads((Path(path) / "card.json").read_text(encoding="utf-8"))
+    stdout.print(f"wrote {path} ({model_type}; labels {', '.join(card['labels'])})")
+    if "cross_validated" in card["metrics"]:
+        _print_scores(f"{cv}-fold cross-validated", card["metrics"]["cross_validated"])
+
+
+@classify.command("evaluate")
+@click.argument("model_dir", type=click.Path(exists=True, file_okay=False))
+@DATA
+@click.option("--cv", type=int, default=0, help="Refit the model's configuration in K folds of DATA instead.")
+@click.option("--weak", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="With --cv: weak labels added to every fold's training data.")
+@click.option("--weak-ratio", type=float, default=0.3, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def evaluate(model_dir, data, cv, weak, weak_ratio, as_json) -> None:
+    """Precision, recall and F1 per class and language, macro-F1, confusion matrix and calibration of
+    MODEL_DIR on DATA; with --cv, a cross-validated estimate of the model's configuration.
+
+    \b
+    Example:
+      policy-pipeline classify evaluate models/frame-tfidf ../shared/eval/*_dev.jsonl --cv 5
+    """
+    from pipeline.classify import load_model, read_examples
+    from pipeline.classify.evaluate import cross_validate, evaluate_model
+    from pipeline.classify.persist import read_card
+    from pipeline.classify.train import build_model, weighted_fit
+
+    try:
+        examples = read_examples(data)
+        card = read_card(model_dir)
+        if cv:
+            weak_examples = read_examples(weak)
+            model = build_model(card["model_type"], card["params"])
+            result = cross_validate(model, examples, extra=weak_examples, folds=cv,
+                                    fit=weighted_fit(weak_ratio, {e.text for e in weak_examples}))
+        else:
+            result = evaluate_model(load_model(model_dir), examples)
+    except _errors() as error:
+        raise PipelineCommandError(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    trained_on = {part["sha256"] for part in card["training_data"]}
+    from pipeline.classify.data import data_hash
+
+    if not cv and any(data_hash([e for e in examples if e.source == str(path)]) in trained_on for path in data):
+        stdout.print("[yellow]note:[/] the model was trained on this data; use --cv for an honest estimate")
+    _print_scores(f"{cv}-fold cross-validated ({card['model_type']})" if cv else f"{model_dir}", result)
+
+
+@classify.command("predict")
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False),
+              help="A model folder (default: the model shipped in models/).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output JSONL (default: standard output).")
+def predict(input_path, model_dir, output) -> None:
+    """Predict the frame of each line of INPUT ({"id"?, "text", "lang"?}); output lines {"id", "frame", "scores"}.
+
+    \b
+    Example:
+      policy-pipeline classify predict sentences.jsonl -o frames.jsonl
+      policy-pipeline classify predict sentences.jsonl --model models/mine
+    """
+    from pipeline.classify import load_model
+    from pipeline.classify.predict import default_model_dir, predict_records
+
+    try:
+        model = load_model(model_dir or default_model_dir())
+        records = predict_records(model, [input_path])
+    except _errors() as error:
+        raise PipelineCommandError(str(error)) from None
+    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if output:
+        Path(output).write_text(lines, encoding="utf-8")
+    else:
+        click.echo(lines, nl=False)
+
+
+def _sentences(source: str):
+    """Examples from a JSONL file or from the sentences of a run folder."""
+    from pipeline.classify.data import Example, read_examples
+    from pipeline.store import read_table
+
+    if Path(source).is_dir():
+        sentences = read_table(source, "sentences", ["doc_id", "sentence_id", "lang", "text"])
+        return [Example(row.text, row.lang, None, f"{row.doc_id}#{row.sentence_id}", source)
+                for row in sentences.itertuples(index=False)]
+    return read_examples([source], require_label=False)
+
+
+@classify.command("export-for-annotation")
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False),
+              help="The model whose uncertainty chooses the sentences (default: the shipped model).")
+@click.option("--n", type=int, default=100, show_default=True, help="How many sentences.")
+@click.option("--format", "fmt", type=click.Choice(["label-studio", "doccano"]), default="label-studio",
+              show_default=True)
+def export_for_annotation(source, output, model_dir, n, fmt) -> None:
+    """Write the N sentences of SOURCE (JSONL, or a `run` folder) the model is least sure about, for
+    Label Studio (a JSON task array with the model's prediction, and its labelling config) or doccano (JSONL).
+
+    \b
+    Example:
+      policy-pipeline classify export-for-annotation out/ -o tasks.json --n 200
+      policy-pipeline classify export-for-annotation sentences.jsonl -o tasks.jsonl --format doccano
+    """
+    from pipeline.classify import load_model
+    from pipeline.classify.annotate import export_tasks
+    from pipeline.classify.predict import default_model_dir
+
+    try:
+        folder = model_dir or default_model_dir()
+        count = export_tasks(load_model(folder), _sentences(source), output, n=n, fmt=fmt,
+                             model_version=Path(folder).name)
+    except _errors() as error:
+        raise PipelineCommandError(str(error)) from None
+    stdout.print(f"wrote {count} sentences for annotation to {output} ({fmt})")
+
+
+@classify.command("import-annotations")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
+def import_annotations(exports, output) -> None:
+    """Read Label Studio (JSON) or doccano (JSONL) exports into training JSONL for `classify train`.
+
+    \b
+    Example:
+      policy-pipeline classify import-annotations project-1-export.json -o labels.jsonl
+    """
+    from pipeline.classify.annotate import import_annotations as read_exports
+    from pipeline.classify.data import write_examples
+
+    try:
+        imported = read_exports(exports)
+    except (_errors() + (json.JSONDecodeError,)) as error:
+        raise PipelineCommandError(str(error)) from None
+    count = write_examples(output, imported.examples)
+    skipped = ", ".join(f"{why} {n}" for why, n in imported.skipped.items())
+    stdout.print(f"wrote {count} labelled sentences to {output}" + (f" (skipped: {skipped})" if skipped else ""))
+
+
+@classify.command("compare")
+@click.argument("model_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Labelled JSONL to score every model on (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+def compare(model_dirs, data, as_json) -> None:
+    """Score model versions side by side on the same labelled data: macro-F1 and per-class F1 by language.
+
+    \b
+    Example:
+      policy-pipeline classify compare models/frame-tfidf models/mine --data labels_heldout.jsonl
+    """
+    from pipeline.classify import load_model, read_examples
+    from pipeline.classify.evaluate import evaluate_model
+
+    try:
+        examples = read_examples(data)
+        results = {folder: evaluate_model(load_model(folder), examples) for folder in model_dirs}
+    except _errors() as error:
+        raise PipelineCommandError(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False))
+        return
+    langs = sorted({lang for result in results.values() for lang in result})
+    table = Table("model", *[f"macro-F1 {lang}" for lang in langs], title="model comparison", header_style="bold")
+    for folder, result in results.items():
+        table.add_row(folder, *[f"{result[lang]['macro_f1']:.3f}" if lang in result else "-" for lang in langs])
+    stdout.print(table)
