@@ -32,28 +32,25 @@ class Example:
 def read_examples(paths: Iterable[str | Path], *, require_label: bool = True) -> list[Example]:
     """Examples from JSONL files, in order. ``label`` (or ``frame``) is required unless ``require_label``
     is False (texts to predict); ``lang`` is detected when absent."""
+    from pipeline.tag.records import RecordError, numbered_records
+
     examples = []
-    for path in paths:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise DataError(f"{path}:{number}: invalid JSON ({error.msg})") from None
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"]:
-                    raise DataError(f"{path}:{number}: each line needs a non-empty 'text' string")
-                label = record.get("label", record.get("frame"))
-                if isinstance(label, list):  # doccano and some exports: a list with one label
-                    label = label[0] if len(label) == 1 else None
-                if require_label and not isinstance(label, str):
-                    raise DataError(f"{path}:{number}: each line needs a 'label' (or 'frame') string")
-                text = normalize_text(record["text"])
-                lang = record.get("lang") or detect_language(text).lang or "en"
-                examples.append(Example(text, "zh" if lang == "mixed" else lang, label,
-                                        str(record.get("id", f"{Path(path).name}:{number}")), str(path),
-                                        str(record.get("rule", ""))))
+    try:
+        for path, number, record in numbered_records(paths):
+            if not record["text"].strip():
+                raise DataError(f"{path}:{number}: the 'text' is empty")
+            label = record.get("label", record.get("frame"))
+            if isinstance(label, list):  # doccano and some exports: a list with one label
+                label = label[0] if len(label) == 1 else None
+            if require_label and not isinstance(label, str):
+                raise DataError(f"{path}:{number}: each line needs a 'label' (or 'frame') string")
+            text = normalize_text(record["text"])
+            lang = record.get("lang") or detect_language(text).lang or "en"
+            examples.append(Example(text, "zh" if lang == "mixed" else lang, label,
+                                    str(record.get("id", f"{Path(path).name}:{number}")), path,
+                                    str(record.get("rule", ""))))
+    except RecordError as error:
+        raise DataError(str(error)) from None
     return examples
 
 

@@ -19,7 +19,9 @@ class RecordError(ValueError):
     """A JSONL input line cannot be tagged; the message names the file and line."""
 
 
-def read_records(paths: Iterable[str | Path]) -> Iterator[dict]:
+def numbered_records(paths: Iterable[str | Path]) -> Iterator[tuple[str, int, dict]]:
+    """``(path, line number, record)`` for every JSONL line with a ``text`` string; a bad line raises
+    :class:`RecordError` naming its file and line."""
     for path in paths:
         with open(path, encoding="utf-8-sig") as handle:
             for number, line in enumerate(handle, start=1):
@@ -31,7 +33,12 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[dict]:
                     raise RecordError(f"{path}:{number}: invalid JSON ({error.msg})") from None
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                     raise RecordError(f"{path}:{number}: each line needs a 'text' string")
-                yield record
+                yield str(path), number, record
+
+
+def read_records(paths: Iterable[str | Path]) -> Iterator[dict]:
+    for _, _, record in numbered_records(paths):
+        yield record
 
 
 def tag_text(tagger: FrameTagger, text: str, lang: str | None = None,

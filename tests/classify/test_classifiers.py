@@ -207,3 +207,14 @@ def test_run_with_a_classifier_adds_frames_and_its_shift_index(headline_run, tmp
     assert cn["clf_svc_share_low"] <= cn["clf_svc_share"] <= cn["clf_svc_share_high"]
     manifest = json.loads((copy / "run.json").read_text(encoding="utf-8"))
     assert any("classifier" in note for note in manifest["notes"])
+
+
+def test_bad_training_data_is_a_clear_error(tmp_path):
+    data = tmp_path / "labels.jsonl"
+    data.write_text('{"text": "We will decouple.", "label": "svc"}\n{"text": "No label here."}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", "train", str(data), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "labels.jsonl:2: each line needs a 'label' (or 'frame') string" in " ".join(result.output.split())
+    result = CliRunner().invoke(main, ["classify", "train", str(data), "--model-type", "tfidf", "--param", "depth=3",
+                                       "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "unknown parameter(s) for tfidf: depth" in result.output
