@@ -215,6 +215,7 @@ def test_bad_training_data_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["classify", "train", str(data), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "labels.jsonl:2: each line needs a 'label' (or 'frame') string" in " ".join(result.output.split())
+    data.write_text('{"text": "We will decouple.", "label": "svc"}\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["classify", "train", str(data), "--model-type", "tfidf", "--param", "depth=3",
                                        "--out", str(tmp_path / "m")])
-    assert result.exit_code == 2 and "unknown parameter(s) for tfidf: depth" in result.output
+    assert result.exit_code == 2 and "unknown parameter(s) for tfidf: depth" in " ".join(result.output.split())
