@@ -35,13 +35,14 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check pipeline tests benchmarks docs notebooks
+	$(BIN)/ruff check pipeline tests benchmarks docs notebooks models
 
 bench: setup
 	$(BIN)/python benchmarks/segment.py
 	$(BIN)/python benchmarks/tagging.py
 	$(BIN)/python benchmarks/naive.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/entities.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
