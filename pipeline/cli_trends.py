@@ -81,10 +81,11 @@ def trends(out_dir, period, group_by, resamples, seed, jurisdiction, last, worke
 @click.option("--periods", nargs=2, metavar="A B", help="Two periods, e.g. 2000-2015 2019-2025.")
 @click.option("--jurisdictions", nargs=2, metavar="A B", help="Compare two jurisdictions (with --period).")
 @click.option("--period", "single_period", metavar="YEARS", help="The period for --jurisdictions.")
+@click.option("--corpus", help="Only the documents of this corpus (compare like with like).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a, b (the shares), diff, ci, sides.")
 @config_options
-def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, as_json, workers, config_path, overrides,
-          quiet) -> None:
+def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, corpus, as_json, workers, config_path,
+          overrides, quiet) -> None:
     """The strategic-shift index (SVC share = svc / (svc + gvc) mentions) of two periods or two
     jurisdictions, their difference, and the bootstrap interval of the difference.
 
@@ -92,6 +93,7 @@ def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, as_json,
     Example:
       policy-pipeline shift out/ --jurisdiction CN --periods 2000-2015 2019-2025
       policy-pipeline shift out/ --jurisdictions CN US --period 2019-2025 --json
+      policy-pipeline shift out/ --jurisdiction CN --periods 2000-2015 2019-2025 --corpus cn_gov_work_reports
     """
     from pipeline.aggregate.shift import compare_shift
     from pipeline.aggregate.tables import RunTables
@@ -107,7 +109,7 @@ def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, as_json,
     config = load_config(config_path, overrides, workers)
     try:
         comparison = compare_shift(RunTables.read(out_dir), lexicon_concepts(load_lexicon(config.tag.lexicon)),
-                                   *sides, config=config.trends)
+                                   *sides, config=config.trends, corpus=corpus)
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
     if as_json:

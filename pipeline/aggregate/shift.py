@@ -47,10 +47,15 @@ class ShiftComparison:
                 "sides": {"a": asdict(self.a), "b": asdict(self.b)}}
 
 
-def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction: str, period: str
-          ) -> tuple[Side, np.ndarray]:
+def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction: str, period: str,
+          corpus: str | None = None) -> tuple[Side, np.ndarray]:
     first, last = parse_period_range(period)
     documents = tables.documents
+    if corpus is not None:
+        if corpus not in set(documents["corpus"]):
+            known = ", ".join(sorted(set(documents["corpus"])))
+            raise ValueError(f"no corpus {corpus!r} in this run (corpora: {known})")
+        documents = documents[documents["corpus"] == corpus]
     chosen = documents[(documents["jurisdiction"] == jurisdiction) & documents["year"].between(first, last)]
     if chosen.empty:
         known = ", ".join(sorted(documents["jurisdiction"].unique()))
@@ -72,18 +77,20 @@ def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction:
         shares = np.where(sampled.sum(axis=1) > 0, sampled[:, 0] / sampled.sum(axis=1), np.nan)
     n_svc, n_gvc = (int(x) for x in pair.sum(axis=0))
     low, high = _interval(shares[:, None], config.confidence)
-    side = Side(f"{jurisdiction} {period}", jurisdiction, period, len(chosen), n_svc, n_gvc,
+    label = f"{jurisdiction} {period}" + (f" ({corpus})" if corpus else "")
+    side = Side(label, jurisdiction, period, len(chosen), n_svc, n_gvc,
                 n_svc / (n_svc + n_gvc) if n_svc + n_gvc else float("nan"), (float(low[0]), float(high[0])), unit)
     return side, shares
 
 
 def compare_shift(tables: RunTables, concepts: dict[str, tuple[str, str]], a: tuple[str, str], b: tuple[str, str],
-                  config: TrendsConfig | None = None) -> ShiftComparison:
-    """Compare the SVC share of side ``a`` and side ``b``, each ``(jurisdiction, "YEAR-YEAR")``."""
+                  config: TrendsConfig | None = None, corpus: str | None = None) -> ShiftComparison:
+    """Compare the SVC share of side ``a`` and side ``b``, each ``(jurisdiction, "YEAR-YEAR")``, over the
+    documents of one ``corpus`` if given (compare like with like: a jurisdiction's corpora differ in kind)."""
     config = config or TrendsConfig()
     keymap = KeyMap(concepts)
-    side_a, shares_a = _side(tables, keymap, config, *a)
-    side_b, shares_b = _side(tables, keymap, config, *b)
+    side_a, shares_a = _side(tables, keymap, config, *a, corpus=corpus)
+    side_b, shares_b = _side(tables, keymap, config, *b, corpus=corpus)
     differences = shares_b - shares_a
     low, high = _interval(differences[:, None], config.confidence)
     return ShiftComparison(side_a, side_b, side_b.share - side_a.share, (float(low[0]), float(high[0])),

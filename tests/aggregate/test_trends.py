@@ -48,6 +48,12 @@ def test_cn_svc_share_rises_with_an_interval_above_zero(headline_run):
     table = CliRunner().invoke(main, ["shift", str(headline_run), "--jurisdictions", "CN", "US", "--period",
                                       "2019-2025"])
     assert table.exit_code == 0 and "difference (b - a)" in table.output
+    one_corpus = CliRunner().invoke(main, ["shift", str(headline_run), "--jurisdiction", "CN", "--periods",
+                                           "2000-2015", "2019-2025", "--corpus", "cn_gov_work_reports", "--json"])
+    assert json.loads(one_corpus.output)["diff"] == pytest.approx(shift["diff"])  # CN is that one corpus here
+    unknown = CliRunner().invoke(main, ["shift", str(headline_run), "--jurisdiction", "CN", "--periods",
+                                        "2000-2015", "2019-2025", "--corpus", "cn_laws"])
+    assert unknown.exit_code == 2 and "no corpus 'cn_laws'" in unknown.output
 
 
 def test_every_trend_number_traces_back_to_mention_rows(headline_run):
