@@ -63,6 +63,37 @@ def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, li
     return evidence
 
 
+def classifier_chart(clf_shift: pd.DataFrame, min_sentences: int = MIN_SHIFT_MENTIONS) -> Chart:
+    """The classifier's SVC share ((svc + both) / (svc + gvc + 2 both) sentences) by jurisdiction."""
+    rows = _pooled(clf_shift)
+    rows = rows[rows["clf_n_svc"] + rows["clf_n_gvc"] + 2 * rows["clf_n_both"] >= min_sentences]
+    return Chart(f"Classifier SVC share: svc / (svc + gvc) sentences (periods with {min_sentences}+ of them)",
+                 "SVC share", [
+                     Series(jurisdiction, [Point(r.period, _nan(r.clf_svc_share), _nan(r.clf_svc_share_low),
+                                                 _nan(r.clf_svc_share_high), f"clf|{jurisdiction}|{r.period}",
+                                                 f"(svc {r.clf_n_svc}, gvc {r.clf_n_gvc}, both {r.clf_n_both})")
+                                           for r in group.itertuples()])
+                     for jurisdiction, group in rows.groupby("jurisdiction", sort=True)], y_max=1.0,
+                 chart_id="chart-shift-classifier")
+
+
+def _classifier_evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, list[dict]]:
+    """The most confident svc and gvc sentences of each classifier cell."""
+    frames = read_table(out, "frames", ["doc_id", "sentence_id", "frame", "confidence"])
+    frames = frames[frames["frame"].isin(["svc", "gvc", "both"])].merge(
+        documents[["doc_id", "period", "jurisdiction"]], on="doc_id")
+    picked = (frames.sort_values("confidence", ascending=False)
+              .groupby(["jurisdiction", "period", "frame"]).head(per_cell))
+    sentences = read_table(out, "sentences", ["doc_id", "sentence_id", "text"])
+    picked = picked.merge(sentences, on=["doc_id", "sentence_id"], how="left")
+    evidence: dict[str, list[dict]] = {}
+    for row in picked.itertuples(index=False):
+        evidence.setdefault(f"clf|{row.jurisdiction}|{row.period}", []).append(
+            {"doc": row.doc_id, "period": row.period, "concept": f"classifier: {row.frame} ({row.confidence:.2f})",
+             "left": row.text[:2 * SNIPPET], "mention": "", "right": ""})
+    return evidence
+
+
 def markers(breaks: pd.DataFrame, series: str) -> list[Marker]:
     """Change points of one series (``svc_share``, ``svc_rate``, ``gvc_rate``) as chart markers."""
     rows = breaks[breaks["series"] == series]
@@ -130,6 +161,14 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
 
     shift_rows = _pooled(result.shift)
     overview = shift_chart(result.shift, markers(breaks, "svc_share"), min_mentions)
+    classifier_svg, classifier_evidence = "", {}
+    if (out / TABLE_FILES["frames"]).is_file():  # the run had --classifier: its index beside the lexicon's
+        from pipeline.aggregate.trends import classifier_shift
+
+        frames = read_table(out, "frames", ["doc_id", "sentence_id", "frame"])
+        clf_shift = _since(classifier_shift(tables, frames, config.trends), since)
+        classifier_svg = render_svg(classifier_chart(clf_shift, min_mentions))
+        classifier_evidence = _classifier_evidence(out, _since(documents, since), evidence_per_cell)
     family_charts = [
         rate_chart(result.trends, "family", family, f"{family.upper()} family: mentions per 10k tokens",
                    markers(breaks, f"{family}_rate"), f"chart-family-{family}")
@@ -157,7 +196,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         top = summarize_cooccurrence(out, family="svc", top=15)
         entity_rows = [[r.entity_name, r.canonical_id, r.concept, r.n_sentences, r.n_docs] for r in top.itertuples()]
 
-    evidence = _evidence(out, _since(documents, since), evidence_per_cell)
+    evidence = {**_evidence(out, _since(documents, since), evidence_per_cell), **classifier_evidence}
     counts = manifest.get("counts", {})
     meta_rows = [
         ["command", manifest.get("command", "")], ["finished", manifest.get("finished_at", "")],
@@ -177,7 +216,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         title="policy-pipeline report",
         style=STYLE,
         meta=_table(["", ""], meta_rows),
-        shift=render_svg(overview),
+        shift=render_svg(overview) + classifier_svg,
         comparison=_table(["jurisdiction", f"SVC share {COMPARISON[0]}", f"SVC share {COMPARISON[1]}", "difference",
                            f"{int(config.trends.confidence * 100)}% CI of the difference", "documents"],
                           comparisons) if comparisons else "<p>No jurisdiction has documents in both periods.</p>",

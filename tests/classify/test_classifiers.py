@@ -207,6 +207,10 @@ def test_run_with_a_classifier_adds_frames_and_its_shift_index(headline_run, tmp
     assert cn["clf_svc_share_low"] <= cn["clf_svc_share"] <= cn["clf_svc_share_high"]
     manifest = json.loads((copy / "run.json").read_text(encoding="utf-8"))
     assert any("classifier" in note for note in manifest["notes"])
+    from pipeline.report import build_report
+
+    html = build_report(copy)  # the classifier's shift index beside the lexicon's, with its sentences
+    assert 'id="chart-shift-classifier"' in html and '"clf|CN|2021"' in html
 
 
 def test_bad_training_data_is_a_clear_error(tmp_path):
