@@ -59,7 +59,8 @@ def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction:
     chosen = documents[(documents["jurisdiction"] == jurisdiction) & documents["year"].between(first, last)]
     if chosen.empty:
         known = ", ".join(sorted(documents["jurisdiction"].unique()))
-        raise ValueError(f"no documents of {jurisdiction} in {period} (jurisdictions in this run: {known})")
+        where = f"jurisdictions in this run: {known}" if known else "no document of this run has a year"
+        raise ValueError(f"no documents of {jurisdiction} in {period} ({where})")
     mentions = tables.mentions[~tables.mentions["negated"]] if not config.include_negated else tables.mentions
     mentions = mentions[mentions["doc_id"].isin(chosen["doc_id"])]
     svc, gvc = keymap.column[("family", "svc")], keymap.column[("family", "gvc")]
