@@ -141,15 +141,13 @@ def changepoints(out_dir, since, as_json, workers, config_path, overrides, quiet
     """
     from pipeline.aggregate.changepoints import change_points
     from pipeline.aggregate.outputs import trends_of
-    from pipeline.aggregate.trends import period_of
 
     config = load_config(config_path, overrides, workers)
     try:
-        result, tables = trends_of(out_dir, config)
+        result, _ = trends_of(out_dir, config)
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
-    documents = tables.documents.assign(period=period_of(tables.documents, config.trends.period))
-    breaks = change_points(result.shift, result.trends, documents, since=since)
+    breaks = change_points(result.shift, result.trends, result.documents, since=since)
     if as_json:
         click.echo(breaks.to_json(orient="records", force_ascii=False))
         return

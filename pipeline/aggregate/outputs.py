@@ -9,7 +9,7 @@ import pyarrow as pa
 from pipeline.aggregate.changepoints import change_points
 from pipeline.aggregate.cooccurrence import write_cooccurrence
 from pipeline.aggregate.tables import RunTables
-from pipeline.aggregate.trends import CELL, Trends, compute_trends, lexicon_concepts, period_of
+from pipeline.aggregate.trends import CELL, Trends, compute_trends, lexicon_concepts
 from pipeline.config import PipelineConfig
 from pipeline.store import TABLE_FILES, read_table, write_table
 
@@ -27,8 +27,8 @@ def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> T
     config = config or PipelineConfig()
     out = Path(out_dir)
     trends, tables = trends_of(out, config)
-    documents = tables.documents.assign(period=period_of(tables.documents, config.trends.period))
-    breaks = change_points(trends.shift, trends.trends, documents, since=config.trends.changepoints_since or None)
+    breaks = change_points(trends.shift, trends.trends, trends.documents,
+                           since=config.trends.changepoints_since or None)
     frames_path = out / TABLE_FILES["frames"]
     if frames_path.is_file():  # a classifier ran: its shift index beside the lexicon's
         from pipeline.aggregate.trends import classifier_shift

@@ -41,6 +41,7 @@ class Trends:
     trends: pd.DataFrame
     shift: pd.DataFrame
     n_undated: int  # documents in no cell: no year, or (by quarter or month) no month
+    documents: pd.DataFrame  # the documents in cells, in input order, with their period and group
 
 
 def period_of(documents: pd.DataFrame, period: Period) -> pd.Series:
@@ -53,6 +54,16 @@ def period_of(documents: pd.DataFrame, period: Period) -> pd.Series:
         return (months[0] + "-" + months[1]).where(months[1].notna(), None)
     quarters = ((months[1].astype(float) - 1) // 3 + 1)
     return (months[0] + "Q" + quarters.astype("Int64").astype(str)).where(months[1].notna(), None)
+
+
+def cell_documents(tables: RunTables, config: TrendsConfig) -> tuple[pd.DataFrame, int]:
+    """The run's documents with their ``period`` and ``group`` keys, those in no period left out, and how
+    many are in no cell (no year, or no month for quarters and months)."""
+    documents = tables.documents.copy()
+    documents["period"] = period_of(documents, config.period)
+    documents["group"] = documents[config.group_by.value].fillna("unknown")
+    dated = documents["period"].notna()
+    return documents[dated].reset_index(drop=True), tables.n_undated + int((~dated).sum())
 
 
 def _cells(documents: pd.DataFrame) -> Iterator[tuple[tuple[str, str, str, str], np.ndarray]]:
@@ -124,10 +135,8 @@ class KeyMap:
 class CellStatistics:
     """Totals, rates and intervals of one cell for every key."""
 
-    n_units: int
     unit: str  # what was resampled: documents, or the sentences of a single document
     totals: np.ndarray
-    with_mention: np.ndarray  # documents with a mention (per key)
     tokens: float
     chars: float
     bounds: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -155,8 +164,7 @@ def cell_statistics(counts: np.ndarray, tokens: np.ndarray, chars: np.ndarray, k
                 shares = np.where(both > 0, sampled[:, svc] / both, np.nan)
             low, high = _interval(shares[:, None], config.confidence)
             svc_interval = (float(low[0]), float(high[0]))
-    return CellStatistics(n, unit, totals, (counts > 0).sum(axis=0) if unit == "documents" else (totals > 0) * 1,
-                          float(tokens.sum()), float(chars.sum()), bounds, svc_interval)
+    return CellStatistics(unit, totals, float(tokens.sum()), float(chars.sum()), bounds, svc_interval)
 
 
 def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], config: TrendsConfig | None = None
@@ -164,12 +172,7 @@ def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], conf
     """Trend and shift tables of a run (see the module docstring)."""
     config = config or TrendsConfig()
     keymap = KeyMap(concepts)
-    documents = tables.documents.copy()
-    documents["period"] = period_of(documents, config.period)
-    documents["group"] = documents[config.group_by.value].fillna("unknown")
-    dated = documents["period"].notna()
-    n_undated = tables.n_undated + int((~dated).sum())
-    documents = documents[dated].reset_index(drop=True)
+    documents, n_undated = cell_documents(tables, config)
     mentions = tables.mentions[tables.mentions["concept"].isin(concepts)]
     counted_mentions = mentions if config.include_negated else mentions[~mentions["negated"]]
     doc_index = pd.Index(documents["doc_id"])
@@ -225,7 +228,7 @@ def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], conf
                                "svc_share_low": statistics.svc_interval[0],
                                "svc_share_high": statistics.svc_interval[1], "ci_unit": statistics.unit})
     return Trends(pd.DataFrame(trend_rows, columns=TREND_COLUMNS), pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS),
-                  n_undated)
+                  n_undated, documents)
 
 
 CLASSIFIER_COLUMNS = ["clf_n_svc", "clf_n_gvc", "clf_n_both", "clf_svc_share", "clf_svc_share_low",
@@ -236,10 +239,7 @@ def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConf
     """The shift index from a classifier's sentence frames, per cell: svc / (svc + gvc) sentences, a
     ``both`` sentence counting on each side, with intervals from the same resampling as the lexicon's."""
     config = config or TrendsConfig()
-    documents = tables.documents.copy()
-    documents["period"] = period_of(documents, config.period)
-    documents["group"] = documents[config.group_by.value].fillna("unknown")
-    documents = documents[documents["period"].notna()].reset_index(drop=True)
+    documents, _ = cell_documents(tables, config)
     labels = ("svc", "gvc", "both")
     per_doc = pd.crosstab(frames["doc_id"], frames["frame"]).reindex(
         index=documents["doc_id"], columns=list(labels), fill_value=0).to_numpy(dtype=float)

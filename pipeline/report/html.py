@@ -13,7 +13,7 @@ import pandas as pd
 from pipeline.aggregate.changepoints import change_points
 from pipeline.aggregate.outputs import trends_of
 from pipeline.aggregate.shift import compare_shift
-from pipeline.aggregate.trends import ALL, lexicon_concepts, period_of
+from pipeline.aggregate.trends import ALL, lexicon_concepts
 from pipeline.config import PipelineConfig
 from pipeline.report.charts import Chart, Marker, Point, Series, color_for, render_svg
 from pipeline.store import TABLE_FILES, read_table
@@ -151,8 +151,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     out = Path(out_dir)
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").is_file() else {}
     result, tables = trends_of(out, config)
-    documents = tables.documents.assign(period=period_of(tables.documents, config.trends.period),
-                                        _order=range(len(tables.documents)))
+    documents = result.documents.assign(_order=range(len(result.documents)))
     first = max(filter(None, (since, config.trends.changepoints_since)), default=None)
     breaks = change_points(result.shift, result.trends, documents, since=first)
     result.trends, result.shift = _since(result.trends, since), _since(result.shift, since)

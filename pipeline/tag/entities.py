@@ -10,6 +10,7 @@ statistical model (see :mod:`pipeline.tag.entity_model`) adds English entities a
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import numpy as np
 from pipeline.lexicon.gazetteer import Alias, Gazetteer, load_gazetteer
 from pipeline.tag.entity_patterns import find_patterns
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 GAZETTEER = "gazetteer"
 PATTERN = "pattern"
 MODEL = "model"
@@ -86,13 +88,13 @@ class EntityTagger:
         """Gazetteer and pattern entities in ``text``; ``view`` is its simplified matching view (same
         length). Token spans (from the segmenter) decide the word boundaries of short Chinese names;
         without them, the sentence is segmented here."""
-        from pipeline.tag.tagger import sentence_spans
+        from pipeline.tag.tagger import lower_same_length, sentence_spans
 
         view = text if view is None else view
         if sentences is None:
             sentences = sentence_spans(view)
         boundaries = _WordBoundaries(view, token_starts, token_ends)
-        lowered = view.lower() if len(view.lower()) == len(view) else view
+        lowered = lower_same_length(view)
         found: list[tuple[int, int, str, str, str]] = []  # start, end, label, canonical id, source
         sentence_starts = [start for start, _ in sentences]
         for index, start, end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
@@ -104,7 +106,7 @@ class EntityTagger:
                     break
                 if refusals is not None:
                     refusals.append(EntityRefusal(alias.text, alias.entity_id, start, end, why))
-        for match in find_patterns(view, zh=_has_cjk(view), en=True):
+        for match in find_patterns(view, zh=_CJK.search(view) is not None, en=True):
             found.append((match.start, match.end, match.label, match.canonical_id, PATTERN))
         return [
             EntityMention(doc_id, _sentence_of(sentence_starts, start), label, canonical, start, end, text[start:end],
@@ -138,12 +140,6 @@ class EntityTagger:
         if alias.excludes is not None and alias.excludes.search(sentence):
             return f"excluded by {alias.excludes.pattern!r} in the sentence"
         return None
-
-
-def _has_cjk(text: str) -> bool:
-    import re
-
-    return re.search(r"[\u4e00-\u9fff]", text) is not None
 
 
 def _sentence_of(sentence_starts: list[int], position: int) -> int:

@@ -28,7 +28,7 @@ class _Candidate:
     sentence: int
 
 
-def _lower_same_length(text: str) -> str:
+def lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
@@ -78,7 +78,7 @@ class FrameTagger:
                         if match is not None:
                             found.append((term, start, match.end()))
         if self._en is not None:
-            lowered = _lower_same_length(view)
+            lowered = lower_same_length(view)
             for index, start, _ in self._en.find_matches_as_indexes(lowered, overlapping=True):
                 if start > 0 and (lowered[start - 1].isalnum()):
                     continue  # inside a word
