@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -318,9 +319,7 @@ def lexicon_validate(path, taxonomy) -> None:
         for problem in error.problems:
             stderr.print(f"[bold red]error:[/] {problem}", highlight=False)
         sys.exit(2)
-    families = {}
-    for concept in loaded.concepts.values():
-        families[concept.family.value] = families.get(concept.family.value, 0) + 1
+    families = Counter(concept.family.value for concept in loaded.concepts.values())
     click.echo(f"ok: {loaded.source}")
     click.echo(f"version {loaded.version}, sha256 {loaded.content_hash[:16]}, {len(loaded.concepts)} concepts "
                f"({', '.join(f'{count} {family}' for family, count in sorted(families.items()))}), "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import click
 from rich.table import Table
@@ -39,9 +40,7 @@ def entities_validate(path) -> None:
         gazetteer = load_gazetteer(path)
     except LexiconError as error:
         raise PipelineCommandError(f"{len(error.problems)} problem(s):\n" + str(error)) from None
-    by_label: dict[str, int] = {}
-    for entity in gazetteer.entities.values():
-        by_label[entity.label] = by_label.get(entity.label, 0) + 1
+    by_label = Counter(entity.label for entity in gazetteer.entities.values())
     stdout.print(f"gazetteer {gazetteer.version}: {len(gazetteer.entities)} entities, {len(gazetteer.aliases)} "
                  f"names ({', '.join(f'{label} {count}' for label, count in sorted(by_label.items()))})")
 

@@ -100,7 +100,7 @@ def emerging_terms(out_dir, period: str, baseline: str, *, jurisdiction: str | N
     frame = _log_odds(counts["period"], counts["baseline"], background, prior_strength, min_count)
     if frame.empty:
         return pd.DataFrame(columns=EMERGING_COLUMNS)
-    tagger = FrameTagger(lexicon) if lexicon is not None else FrameTagger()
+    tagger = FrameTagger(lexicon)  # None: the shipped lexicon
     frame = frame[[not tagger.tag(term) for term in frame["term"]]]  # the lexicon already has these
     frame = frame[frame["z"] > 0].head(top).copy()
     frame["lang"] = [("zh" if re.search(r"[\u4e00-\u9fff]", term) else "en") for term in frame["term"]]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import platform
+import shutil
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -43,9 +44,9 @@ def save_model(model, out_dir: str | Path, *, model_type: str, training: list[di
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for stale in (out / SKOPS, out / TRANSFORMER):
-        if stale.is_file():
-            stale.unlink()
+    # A model saved over another of a different type must not leave the old files behind.
+    (out / SKOPS).unlink(missing_ok=True)
+    shutil.rmtree(out / TRANSFORMER, ignore_errors=True)
     if model_type == "transformer":
         target = out / TRANSFORMER
         model.model_.save_pretrained(target, safe_serialization=True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils.validation import has_fit_parameter
 
 from pipeline.classify.data import Example, data_hash, read_examples
 from pipeline.classify.models import MODEL_TYPES
@@ -31,7 +32,7 @@ def weighted_fit(weak_ratio: float, weak_texts: set[str]):
     def fit(model, examples: Sequence[Example]):
         weak = np.array([example.text in weak_texts and example.rule != "" for example in examples])
         n_labelled, n_weak = int((~weak).sum()), int(weak.sum())
-        if "sample_weight" not in model.fit.__code__.co_varnames or not n_weak:
+        if not has_fit_parameter(model, "sample_weight") or not n_weak:
             chosen = list(examples)
             if n_weak and n_labelled:  # no weights (transformer): keep a proportional sample of weak labels
                 rng = np.random.default_rng(0)

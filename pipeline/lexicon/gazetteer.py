@@ -3,16 +3,12 @@ validated at load. Errors point to the entry: ``entities[12].en[3]``."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
-from pipeline.lexicon.load import LexiconError
+from pipeline.lexicon.load import LexiconError, load_cached
 
 DEFAULT_GAZETTEER = "entities.yaml"
 _ENTRY_KEYS = {"id", "label", "zh", "en", "note"}
@@ -86,23 +82,7 @@ def default_gazetteer_path() -> Path:
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """Load and validate a gazetteer file (default: the one shipped in the package); cached per file
     while it is unchanged."""
-    path = Path(path) if path else default_gazetteer_path()
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise LexiconError([f"{path}: cannot read gazetteer: {error}"]) from None
-    return _load(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=4)
-def _load(path_text: str, mtime_ns: int, size: int) -> Gazetteer:
-    path = Path(path_text)
-    try:
-        raw_bytes = path.read_bytes()
-        data = yaml.safe_load(raw_bytes.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise LexiconError([f"{path}: cannot read gazetteer: {error}"]) from None
-    return build_gazetteer(data, content_hash=hashlib.sha256(raw_bytes).hexdigest(), source=str(path))
+    return load_cached(Path(path) if path else default_gazetteer_path(), "gazetteer", build_gazetteer)
 
 
 def build_gazetteer(data: object, *, content_hash: str = "", source: str = "") -> Gazetteer:

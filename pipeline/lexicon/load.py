@@ -37,23 +37,28 @@ def default_lexicon_path() -> Path:
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
     """Load and validate a lexicon file (default: the one shipped in the package). Loaded once per
     process while the file is unchanged (parsing and validating takes a few hundred milliseconds)."""
-    path = Path(path) if path else default_lexicon_path()
+    return load_cached(Path(path) if path else default_lexicon_path(), "lexicon", build_lexicon)
+
+
+def load_cached(path: Path, kind: str, build):
+    """``build(data, content_hash=, source=)`` of a YAML file, once per process while the file is unchanged
+    (keyed by its path, modification time and size). The lexicon and the gazetteer load this way."""
     try:
         stat = path.stat()
     except OSError as error:
-        raise LexiconError([f"{path}: cannot read lexicon: {error}"]) from None
-    return _load_lexicon(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        raise LexiconError([f"{path}: cannot read {kind}: {error}"]) from None
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size, kind, build)
 
 
-@lru_cache(maxsize=8)
-def _load_lexicon(path_text: str, mtime_ns: int, size: int) -> Lexicon:
+@lru_cache(maxsize=16)
+def _load_cached(path_text: str, mtime_ns: int, size: int, kind: str, build):
     path = Path(path_text)
     try:
         raw_bytes = path.read_bytes()
         data = yaml.safe_load(raw_bytes.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise LexiconError([f"{path}: cannot read lexicon: {error}"]) from None
-    return build_lexicon(data, content_hash=hashlib.sha256(raw_bytes).hexdigest(), source=str(path))
+        raise LexiconError([f"{path}: cannot read {kind}: {error}"]) from None
+    return build(data, content_hash=hashlib.sha256(raw_bytes).hexdigest(), source=str(path))
 
 
 def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> Lexicon:

@@ -65,7 +65,7 @@ def test_every_trend_number_traces_back_to_mention_rows(headline_run):
     behind = evidence(headline_run, concept="supply_chain_security", year=2021, jurisdiction="CN", limit=None)
     assert cell["n_mentions"] == len(behind) > 0
     for row in behind.itertuples():
-        assert row.sentence[row.start - (row.start - len(row.left)) - len(row.left):].find(row.text) >= 0
+        assert row.left + row.text + row.right in row.sentence
     # Recount a split cell of the US from the mention rows.
     us = documents[(documents["jurisdiction"] == "US") & (documents["year"] == 2022)]
     counted = mentions[mentions["doc_id"].isin(us["doc_id"]) & mentions["counted"] & ~mentions["negated"]
