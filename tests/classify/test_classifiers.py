@@ -223,3 +223,18 @@ def test_bad_training_data_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["classify", "train", str(data), "--model-type", "tfidf", "--param", "depth=3",
                                        "--out", str(tmp_path / "m")])
     assert result.exit_code == 2 and "unknown parameter(s) for tfidf: depth" in " ".join(result.output.split())
+
+
+def test_broken_annotation_exports_and_run_folders_are_clear_errors(tmp_path):
+    export = tmp_path / "doccano.jsonl"
+    export.write_text('{"text": "Open markets.", "label": ["gvc"]}\n{"text": "cut off', encoding="utf-8")
+    result = CliRunner().invoke(main, ["classify", "import-annotations", str(export), "-o", str(tmp_path / "l.jsonl")])
+    assert result.exit_code == 2 and "doccano.jsonl:2: invalid JSON" in " ".join(result.output.split())
+    studio = tmp_path / "label-studio.json"
+    studio.write_text(json.dumps([{"data": {"text": "Open markets."}, "annotations": []},
+                                  {"data": {"text": "Secure supply chains."}, "annotations": [
+                                      {"result": [{"type": "choices", "value": {"choices": ["svc"]}}]}]}]))
+    result = CliRunner().invoke(main, ["classify", "import-annotations", str(studio), "-o", str(tmp_path / "l.jsonl")])
+    assert result.exit_code == 0 and "wrote 1 labelled" in result.output and "unlabelled 1" in result.output
+    result = CliRunner().invoke(main, ["classify", "weak-label", str(tmp_path), "-o", str(tmp_path / "w.jsonl")])
+    assert result.exit_code == 2 and "no sentences table" in " ".join(result.output.split())
