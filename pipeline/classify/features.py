@@ -107,3 +107,39 @@ class SentenceEmbeddings(TransformerMixin, BaseEstimator):
 
     def transform(self, texts) -> np.ndarray:
         return EMBEDDINGS.embed(list(texts))
+
+
+class CueFeatures(TransformerMixin, BaseEstimator):
+    """Frame cues (:mod:`pipeline.classify.cues`): log(1 + count) per cue group, and each frame group split
+    by whether the sentence has an economic subject (the codebook frames only economy, trade, technology,
+    industry and supply chains), and the product of every two frame groups (a sentence can be ``both``).
+    Dense and few, so 240 labelled sentences can weigh them, where each word's TF-IDF weight is noise."""
+
+    def __init__(self, cues: str | None = None) -> None:
+        self.cues = cues
+
+    def fit(self, texts, y=None):
+        from pipeline.classify.cues import load_cues
+
+        loaded = load_cues(self.cues)
+        self.groups_ = np.array([group.name for group in loaded.groups])
+        self.subject_ = loaded.subject
+        return self
+
+    def transform(self, texts) -> np.ndarray:
+        from pipeline.classify.cues import load_cues
+        from pipeline.io.chinese_script import to_simplified
+
+        cues = load_cues(self.cues)
+        frames = [name for name in self.groups_ if name != self.subject_]
+        width = 3 * len(frames) + 1 + len(frames) * (len(frames) - 1) // 2
+        rows = []
+        for text in texts:
+            chinese = _CJK_RUN.search(text) is not None
+            counts = cues.counts(to_simplified(text) if chinese else text, chinese)
+            frame = np.log1p([counts.get(name, 0) for name in frames])
+            subject = float(counts.get(self.subject_, 0) > 0)
+            pairs = [frame[i] * frame[j] for i in range(len(frames)) for j in range(i + 1, len(frames))]
+            rows.append([*frame, np.log1p(counts.get(self.subject_, 0)), *(frame * subject),
+                         *(frame * (1 - subject)), *pairs])
+        return np.array(rows, dtype=float).reshape(len(rows), width)

