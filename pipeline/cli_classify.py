@@ -43,6 +43,9 @@ def _print_scores(title: str, result: dict) -> None:
                           str(values["support"]))
         calibration = scores.get("calibration", {}).get("ece")
         table.add_row(lang, "[bold]macro-F1[/]", "", "", f"[bold]{scores['macro_f1']:.3f}[/]", str(scores["n"]))
+        if "macro_f1_ci" in scores:
+            low, high = scores["macro_f1_ci"]
+            table.add_row(lang, "  95% interval", "", "", f"{low:.2f}-{high:.2f}", "")
         if calibration is not None:
             table.add_row(lang, "calibration (ECE)", "", "", f"{calibration:.3f}", "")
     stdout.print(table)
@@ -141,17 +144,21 @@ def train(data, model_type, out_dir, weak, weak_ratio, params, cv, notes) -> Non
 @click.option("--weak", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="With --cv: weak labels added to every fold's training data.")
 @click.option("--weak-ratio", type=float, default=0.3, show_default=True)
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False),
+              help="Write the misclassified sentences (JSONL: id, lang, label, predicted, confidence, scores, text).")
 @click.option("--json", "as_json", is_flag=True)
-def evaluate(model_dir, data, cv, weak, weak_ratio, as_json) -> None:
-    """Precision, recall and F1 per class and language, macro-F1, confusion matrix and calibration of
-    MODEL_DIR on DATA; with --cv, a cross-validated estimate of the model's configuration.
+def evaluate(model_dir, data, cv, weak, weak_ratio, errors_path, as_json) -> None:
+    """Precision, recall and F1 per class and language, macro-F1 with a 95% bootstrap interval, confusion
+    matrix and calibration of MODEL_DIR on DATA; with --cv, a cross-validated estimate of the model's
+    configuration.
 
     \b
     Example:
-      policy-pipeline classify evaluate models/frame-tfidf ../shared/eval/*_dev.jsonl --cv 5
+      policy-pipeline classify evaluate models/frame-tfidf ../shared/eval/*_dev.jsonl --cv 5 --errors errors.jsonl
     """
     from pipeline.classify import load_model, read_examples
-    from pipeline.classify.evaluate import cross_validate, evaluate_model
+    from pipeline.classify.data import write_jsonl
+    from pipeline.classify.evaluate import by_language, cross_validated_predictions, predict_examples
     from pipeline.classify.persist import read_card
     from pipeline.classify.train import build_model, weighted_fit
 
@@ -161,10 +168,14 @@ def evaluate(model_dir, data, cv, weak, weak_ratio, as_json) -> None:
         if cv:
             weak_examples = read_examples(weak)
             model = build_model(card["model_type"], card["params"])
-            result = cross_validate(model, examples, extra=weak_examples, folds=cv,
-                                    fit=weighted_fit(weak_ratio, {e.text for e in weak_examples}))
+            fit = weighted_fit(weak_ratio, {e.text for e in weak_examples})
+            predictions, n_extra = cross_validated_predictions(model, examples, extra=weak_examples, folds=cv, fit=fit)
+            result = {**by_language(predictions), "folds": cv, "extra_training_examples": n_extra}
         else:
-            result = evaluate_model(load_model(model_dir), examples)
+            predictions = predict_examples(load_model(model_dir), examples)
+            result = by_language(predictions)
+        if errors_path:
+            write_jsonl(errors_path, predictions.errors())
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
     if as_json:
@@ -176,6 +187,8 @@ def evaluate(model_dir, data, cv, weak, weak_ratio, as_json) -> None:
     if not cv and any(data_hash([e for e in examples if e.source == str(path)]) in trained_on for path in data):
         stdout.print("[yellow]note:[/] the model was trained on this data; use --cv for an honest estimate")
     _print_scores(f"{cv}-fold cross-validated ({card['model_type']})" if cv else f"{model_dir}", result)
+    if errors_path:
+        stdout.print(f"{len(predictions.errors())} misclassified sentences -> {errors_path}")
 
 
 @classify.command("predict")
@@ -192,6 +205,7 @@ def predict(input_path, model_dir, output) -> None:
       policy-pipeline classify predict sentences.jsonl --model models/mine
     """
     from pipeline.classify import load_model
+    from pipeline.classify.data import write_jsonl
     from pipeline.classify.predict import default_model_dir, predict_records
 
     try:
@@ -199,11 +213,10 @@ def predict(input_path, model_dir, output) -> None:
         records = predict_records(model, [input_path])
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
-    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     if output:
-        Path(output).write_text(lines, encoding="utf-8")
+        write_jsonl(output, records)
     else:
-        click.echo(lines, nl=False)
+        click.echo("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), nl=False)
 
 
 def _sentences(source: str):

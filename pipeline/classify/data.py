@@ -54,16 +54,19 @@ def read_examples(paths: Iterable[str | Path], *, require_label: bool = True) ->
     return examples
 
 
-def write_examples(path: str | Path, examples: Iterable[Example]) -> int:
+def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
+    """One JSON object per line (UTF-8, not ASCII-escaped); returns the number of lines."""
     count = 0
     with open(path, "w", encoding="utf-8") as handle:
-        for example in examples:
-            record = {"id": example.id, "text": example.text, "lang": example.lang, "label": example.label}
-            if example.rule:
-                record["rule"] = example.rule
+        for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return count
+
+
+def write_examples(path: str | Path, examples: Iterable[Example]) -> int:
+    return write_jsonl(path, ({"id": e.id, "text": e.text, "lang": e.lang, "label": e.label,
+                               **({"rule": e.rule} if e.rule else {})} for e in examples))
 
 
 def data_hash(examples: Iterable[Example]) -> str:

@@ -1,10 +1,11 @@
-"""Scores of a frame classifier: precision, recall and F1 per class and language, macro-F1, the confusion
-matrix and calibration (expected calibration error over confidence bins); and a cross-validated estimate
-that refits the model's configuration on folds of the evaluation data."""
+"""Scores of a frame classifier: precision, recall and F1 per class and language, macro-F1 with a bootstrap
+interval, the confusion matrix and calibration (expected calibration error over confidence bins); and a
+cross-validated estimate that refits the model's configuration on folds of the evaluation data."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
@@ -15,15 +16,61 @@ from pipeline.classify.data import Example
 from pipeline.io import normalize_text
 
 
+@dataclass
+class Predictions:
+    """What a model said about each example: the label it chose and its probabilities (columns: ``classes``)."""
+
+    examples: list[Example]
+    predicted: list[str]
+    probabilities: np.ndarray
+    classes: list[str]
+
+    def errors(self) -> list[dict]:
+        """The examples predicted wrong, least confident first: rows to review (or to re-annotate)."""
+        rows = [{"id": e.id, "lang": e.lang, "label": e.label, "predicted": predicted,
+                 "confidence": round(float(row.max()), 4),
+                 "scores": {label: round(float(p), 4) for label, p in zip(self.classes, row, strict=True)},
+                 "text": e.text}
+                for e, predicted, row in zip(self.examples, self.predicted, self.probabilities, strict=True)
+                if predicted != e.label]
+        return sorted(rows, key=lambda row: row["confidence"])
+
+
+def macro_f1_interval(y_true: Sequence[str], y_pred: Sequence[str], *, resamples: int = 2000, seed: int = 0,
+                      level: float = 0.95) -> tuple[float, float]:
+    """A percentile bootstrap interval of macro-F1, resampling sentences. A label absent from a resample's
+    gold and predictions is left out of that resample's average (not scored 0), as it would be in a
+    smaller evaluation set. With 1-3 sentences of a label, the interval is wide: that is the point."""
+    if not len(y_true):
+        return (float("nan"), float("nan"))
+    labels = sorted(set(y_true) | set(y_pred))
+    gold = np.array([labels.index(label) for label in y_true])
+    guess = np.array([labels.index(label) for label in y_pred])
+    rng = np.random.default_rng(seed)
+    # Each row of `weights` counts how often each sentence is drawn in one resample.
+    weights = rng.multinomial(len(gold), np.full(len(gold), 1 / len(gold)), size=resamples).astype(float)
+    one_hot = np.eye(len(labels))
+    true_positive = weights @ (one_hot[gold] * one_hot[guess])
+    support_and_predicted = weights @ (one_hot[gold] + one_hot[guess])
+    present = support_and_predicted > 0
+    f1 = np.divide(2 * true_positive, support_and_predicted, out=np.zeros_like(true_positive), where=present)
+    macro = (f1 * present).sum(axis=1) / present.sum(axis=1)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(macro, [tail, 100 - tail])
+    return (float(low), float(high))
+
+
 def scores(y_true: Sequence[str], y_pred: Sequence[str], probabilities: np.ndarray | None = None,
            classes: Sequence[str] | None = None, bins: int = 10) -> dict:
     """Per-class precision/recall/F1/support, macro-F1 (over every label in the gold or the predictions,
-    as scikit-learn counts it), accuracy, the confusion matrix and, with ``probabilities``, calibration."""
+    as scikit-learn counts it) with its 95% bootstrap interval, accuracy, the confusion matrix and, with
+    ``probabilities``, calibration."""
     labels = sorted(set(y_true) | set(y_pred))
     precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     result = {
         "n": len(y_true),
         "macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
+        "macro_f1_ci": list(macro_f1_interval(y_true, y_pred)),
         "accuracy": float(np.mean(np.asarray(y_true) == np.asarray(y_pred))) if len(y_true) else float("nan"),
         "per_class": {label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
                       for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)},
@@ -51,31 +98,46 @@ def calibration(y_true: Sequence[str], probabilities: np.ndarray, classes: Seque
     return {"ece": float(error), "bins": table}
 
 
-def by_language(examples: Sequence[Example], predicted: Sequence[str], probabilities: np.ndarray | None,
-                classes: Sequence[str]) -> dict:
+def by_language(predictions: Predictions) -> dict:
     """:func:`scores` for all examples and for each language."""
+    examples, predicted, probabilities, classes = (predictions.examples, predictions.predicted,
+                                                   predictions.probabilities, predictions.classes)
     result = {"all": scores([e.label for e in examples], predicted, probabilities, classes)}
     langs = np.array([e.lang for e in examples])
     for lang in sorted(set(langs)):
         chosen = np.flatnonzero(langs == lang)
         result[lang] = scores([examples[i].label for i in chosen], [predicted[i] for i in chosen],
-                              probabilities[chosen] if probabilities is not None else None, classes)
+                              probabilities[chosen], classes)
     return result
 
 
-def evaluate_model(model, examples: Sequence[Example]) -> dict:
+def predict_examples(model, examples: Sequence[Example]) -> Predictions:
     probabilities = model.predict_proba([e.text for e in examples])
     classes = list(model.classes_)
-    predicted = [classes[i] for i in probabilities.argmax(axis=1)]
-    return by_language(examples, predicted, probabilities, classes)
+    return Predictions(list(examples), [classes[i] for i in probabilities.argmax(axis=1)], probabilities, classes)
+
+
+def evaluate_model(model, examples: Sequence[Example]) -> dict:
+    return by_language(predict_examples(model, examples))
 
 
 def cross_validate(model, examples: Sequence[Example], *, extra: Sequence[Example] = (), folds: int = 5,
                    seed: int = 0, fit: Callable | None = None) -> dict:
+    """Scores of :func:`cross_validated_predictions`, with the number of folds and of extra examples."""
+    predictions, n_extra = cross_validated_predictions(model, examples, extra=extra, folds=folds, seed=seed, fit=fit)
+    result = by_language(predictions)
+    result["folds"] = folds
+    result["extra_training_examples"] = n_extra
+    return result
+
+
+def cross_validated_predictions(model, examples: Sequence[Example], *, extra: Sequence[Example] = (),
+                                folds: int = 5, seed: int = 0, fit: Callable | None = None) -> tuple[Predictions, int]:
     """Refit ``model``'s configuration on ``folds`` folds of ``examples`` (stratified by language and
-    label), each time with ``extra`` training data too, and score the held-out predictions. ``extra``
+    label), each time with ``extra`` training data too, and predict the held-out fold. ``extra``
     sentences whose text is in ``examples`` are dropped, so no evaluated sentence is trained on.
-    ``fit(model, train_examples)`` overrides how a fold is fitted (e.g. to weight weak labels)."""
+    ``fit(model, train_examples)`` overrides how a fold is fitted (e.g. to weight weak labels). Returns
+    the predictions and the number of extra examples used."""
     texts = {normalize_text(e.text) for e in examples}
     extra = [e for e in extra if normalize_text(e.text) not in texts]
     strata = np.array([f"{e.lang}-{e.label}" for e in examples])
@@ -86,9 +148,9 @@ def cross_validate(model, examples: Sequence[Example], *, extra: Sequence[Exampl
     # Strata rarer than the number of folds (1 "both" sentence) are stratified with their language's largest.
     strata = np.array([s if counts[s] >= folds else largest[s.split("-")[0]] for s in strata])
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    predicted: list[str | None] = [None] * len(examples)
-    probabilities: np.ndarray | None = None
+    predicted: list[str] = [""] * len(examples)
     classes: list[str] = sorted({e.label for e in list(examples) + list(extra)})
+    probabilities = np.zeros((len(examples), len(classes)))
     for train, test in splitter.split(np.zeros(len(examples)), strata):
         fold = clone(model)
         train_examples = list(extra) + [examples[i] for i in train]
@@ -100,12 +162,7 @@ def cross_validate(model, examples: Sequence[Example], *, extra: Sequence[Exampl
         aligned = np.zeros((len(test), len(classes)))
         for column, label in enumerate(fold.classes_):
             aligned[:, classes.index(label)] = fold_probabilities[:, column]
-        if probabilities is None:
-            probabilities = np.zeros((len(examples), len(classes)))
         probabilities[test] = aligned
         for row, index in enumerate(test):
             predicted[index] = classes[int(aligned[row].argmax())]
-    result = by_language(examples, predicted, probabilities, classes)
-    result["folds"] = folds
-    result["extra_training_examples"] = len(extra)
-    return result
+    return Predictions(list(examples), predicted, probabilities, classes), len(extra)
