@@ -5,7 +5,8 @@
 1. Run the pipeline over the shared corpora listed below (into out/weak-label-run; incremental).
 2. Weak-label their sentences with the lexicon rule (at most 1,500 per label and language, seed 13),
    leaving out every dev-gold sentence.
-3. Train `tfidf` on the dev gold (../shared/eval/{zh,en}_dev.jsonl) plus the weak labels, the weak labels
+3. Train `tfidf` (hashed TF-IDF units, the lexicon's counts and the frame cues of
+   pipeline/classify/cues.yaml) on the dev gold (../shared/eval/{zh,en}_dev.jsonl) plus the weak labels, the weak labels
    weighing WEAK_RATIO of the gold in total, with a 5-fold cross-validated estimate on the dev gold.
 
 Neither the weak-label file nor any gold sentence is committed: the model folder holds the fitted
@@ -50,7 +51,9 @@ def main() -> None:
              f"sentences; Codebook v1) and on {len(weak.examples):,} weak labels: sentences of the shared corpora "
              f"({', '.join(CORPORA)}) labelled by the lexicon rule (svc-only mentions -> svc, gvc-only -> gvc, both "
              f"-> both, none -> none; classes capped at 1,500 per language, seed 13; no dev-gold sentence among "
-             f"them), weighing {WEAK_RATIO} x the gold in total. Because the dev gold is in the training data, "
+             f"them), weighing {WEAK_RATIO} x the gold in total. Features: hashed TF-IDF units, the lexicon's counts "
+             f"and the frame cues (pipeline/classify/cues.yaml, written from the codebook's frame definitions). "
+             f"Because the dev gold is in the training data, "
              f"scores on it are not an estimate: metrics.cross_validated is (5 folds over the gold, weak labels in "
              f"every fold's training data). Rebuild with models/build_default.py.")
     _, path = train([str(p) for p in gold], "tfidf", OUT, weak=[str(weak_path)], weak_ratio=WEAK_RATIO, cv_folds=5,
