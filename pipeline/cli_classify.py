@@ -20,6 +20,17 @@ def _errors():
     return (DataError, ModelLoadError, ValueError, FileNotFoundError)
 
 
+def _load_model(model_dir):
+    """The model of a folder; a warning on standard error when the files its features read have changed
+    since training (standard output may be JSON or predictions)."""
+    from pipeline.classify.persist import feature_drift, load_model
+
+    model = load_model(model_dir)
+    for problem in feature_drift(model_dir):
+        click.echo(f"warning: {problem}", err=True)
+    return model
+
+
 def _params(pairs: tuple[str, ...]) -> dict:
     params = {}
     for pair in pairs:
@@ -156,7 +167,7 @@ def evaluate(model_dir, data, cv, weak, weak_ratio, errors_path, as_json) -> Non
     Example:
       policy-pipeline classify evaluate models/frame-tfidf ../shared/eval/*_dev.jsonl --cv 5 --errors errors.jsonl
     """
-    from pipeline.classify import load_model, read_examples
+    from pipeline.classify import read_examples
     from pipeline.classify.data import write_jsonl
     from pipeline.classify.evaluate import by_language, cross_validated_predictions, predict_examples
     from pipeline.classify.persist import read_card
@@ -172,7 +183,7 @@ def evaluate(model_dir, data, cv, weak, weak_ratio, errors_path, as_json) -> Non
             predictions, n_extra = cross_validated_predictions(model, examples, extra=weak_examples, folds=cv, fit=fit)
             result = {**by_language(predictions), "folds": cv, "extra_training_examples": n_extra}
         else:
-            predictions = predict_examples(load_model(model_dir), examples)
+            predictions = predict_examples(_load_model(model_dir), examples)
             result = by_language(predictions)
         if errors_path:
             write_jsonl(errors_path, predictions.errors())
@@ -204,12 +215,11 @@ def predict(input_path, model_dir, output) -> None:
       policy-pipeline classify predict sentences.jsonl -o frames.jsonl
       policy-pipeline classify predict sentences.jsonl --model models/mine
     """
-    from pipeline.classify import load_model
     from pipeline.classify.data import write_jsonl
     from pipeline.classify.predict import default_model_dir, predict_records
 
     try:
-        model = load_model(model_dir or default_model_dir())
+        model = _load_model(model_dir or default_model_dir())
         records = predict_records(model, [input_path])
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
@@ -248,13 +258,12 @@ def export_for_annotation(source, output, model_dir, n, fmt) -> None:
       policy-pipeline classify export-for-annotation out/ -o tasks.json --n 200
       policy-pipeline classify export-for-annotation sentences.jsonl -o tasks.jsonl --format doccano
     """
-    from pipeline.classify import load_model
     from pipeline.classify.annotate import export_tasks
     from pipeline.classify.predict import default_model_dir
 
     try:
         folder = model_dir or default_model_dir()
-        count = export_tasks(load_model(folder), _sentences(source), output, n=n, fmt=fmt,
+        count = export_tasks(_load_model(folder), _sentences(source), output, n=n, fmt=fmt,
                              model_version=Path(folder).name)
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
@@ -295,12 +304,12 @@ def compare(model_dirs, data, as_json) -> None:
     Example:
       policy-pipeline classify compare models/frame-tfidf models/mine --data labels_heldout.jsonl
     """
-    from pipeline.classify import load_model, read_examples
+    from pipeline.classify import read_examples
     from pipeline.classify.evaluate import evaluate_model
 
     try:
         examples = read_examples(data)
-        results = {folder: evaluate_model(load_model(folder), examples) for folder in model_dirs}
+        results = {folder: evaluate_model(_load_model(folder), examples) for folder in model_dirs}
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
     if as_json:

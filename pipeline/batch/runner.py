@@ -222,9 +222,13 @@ def classify_sentences(out: Path, config: PipelineConfig, summary: RunSummary) -
         frames.unlink(missing_ok=True)
         return
     from pipeline.classify import load_model
+    from pipeline.classify.persist import feature_drift
     from pipeline.classify.predict import classify_run
 
     started = time.perf_counter()
+    for problem in feature_drift(config.classify.model):
+        logger.warning("%s", problem)
+        summary.notes.append(f"classifier: {problem}")
     count = classify_run(out, load_model(config.classify.model))
     summary.notes.append(f"classifier {config.classify.model}: {count:,} sentences in "
                          f"{time.perf_counter() - started:.1f} s")

@@ -104,6 +104,29 @@ def read_card(model_dir: str | Path) -> dict:
     return card
 
 
+def feature_drift(model_dir: str | Path) -> list[str]:
+    """What changed since the model was trained in the files its features read: a model trained with one
+    lexicon (or cue file) computes different features under another, and nothing else would say so."""
+    from pipeline.classify.cues import load_cues
+    from pipeline.lexicon import load_lexicon
+
+    card = read_card(model_dir)
+    params = card.get("params", {})
+    current = {"lexicon": (params.get("lexicon_features", False), lambda: load_lexicon(params.get("lexicon"))),
+               "cues": (params.get("cue_features", False), lambda: load_cues(params.get("cues")))}
+    problems = []
+    for name, (used, load) in current.items():
+        trained = card.get(name)
+        if not used or not trained:
+            continue
+        now = load()
+        if now.content_hash != trained["sha256"]:
+            problems.append(f"{model_dir} was trained with {name} {trained['version']} (sha256 "
+                            f"{trained['sha256'][:12]}), but {name} {now.version} (sha256 {now.content_hash[:12]}) "
+                            f"is loaded now: its {name} features differ from training; retrain it")
+    return problems
+
+
 def load_model(model_dir: str | Path):
     """The model of a folder written by :func:`save_model`, after checking every file is safe."""
     folder = Path(model_dir)

@@ -104,3 +104,25 @@ def test_evaluate_writes_the_misclassified_sentences(tmp_path):
     assert low <= estimate["en"]["macro_f1"] <= high
     ids = {e.id for e in read_examples([GOLD[1]])}
     assert {row["id"] for row in rows} <= ids
+
+
+def test_a_model_whose_feature_files_changed_says_so(tmp_path):
+    from pipeline.classify.cues import default_cues_path
+    from pipeline.classify.persist import feature_drift
+    from tests.classify.test_classifiers import DEFAULT_MODEL
+
+    assert feature_drift(DEFAULT_MODEL) == []  # the shipped model matches the shipped lexicon and cues
+    cues = tmp_path / "cues.yaml"
+    cues.write_text(default_cues_path().read_text(encoding="utf-8"), encoding="utf-8")
+    model = tmp_path / "model"
+    runner = CliRunner()
+    result = runner.invoke(main, ["classify", "train", str(GOLD[1]), "--param", f"cues={cues}", "--out", str(model)])
+    assert result.exit_code == 0, result.output
+    assert feature_drift(model) == []
+    cues.write_text(cues.read_text(encoding="utf-8").replace("'geopoliti\\w*'", "'geopoliti\\w*', 'tariff war'"),
+                    encoding="utf-8")
+    result = runner.invoke(main, ["classify", "predict", str(GOLD[1]), "--model", str(model), "-o",
+                                  str(tmp_path / "p.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "trained with cues 1.0.0" in result.stderr and "retrain it" in result.stderr
+    assert len((tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()) == 119  # still predicts
