@@ -10,6 +10,7 @@ from rich.table import Table
 
 from pipeline.cli_common import PipelineCommandError, stdout
 
+BASELINE = "lexicon rule"
 DATA = click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 
 
@@ -29,6 +30,14 @@ def _load_model(model_dir):
     for problem in feature_drift(model_dir):
         click.echo(f"warning: {problem}", err=True)
     return model
+
+
+def _trained_on(card: dict, examples, data) -> bool:
+    """Whether one of the ``data`` files is (by content hash) among the model's training data."""
+    from pipeline.classify.data import data_hash
+
+    trained_on = {part["sha256"] for part in card["training_data"]}
+    return any(data_hash([e for e in examples if e.source == str(path)]) in trained_on for path in data)
 
 
 def _params(pairs: tuple[str, ...]) -> dict:
@@ -192,10 +201,7 @@ def evaluate(model_dir, data, cv, weak, weak_ratio, errors_path, as_json) -> Non
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
-    trained_on = {part["sha256"] for part in card["training_data"]}
-    from pipeline.classify.data import data_hash
-
-    if not cv and any(data_hash([e for e in examples if e.source == str(path)]) in trained_on for path in data):
+    if not cv and _trained_on(card, examples, data):
         stdout.print("[yellow]note:[/] the model was trained on this data; use --cv for an honest estimate")
     _print_scores(f"{cv}-fold cross-validated ({card['model_type']})" if cv else f"{model_dir}", result)
     if errors_path:
@@ -296,27 +302,49 @@ def import_annotations(exports, output) -> None:
 @click.argument("model_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
               help="Labelled JSONL to score every model on (repeatable).")
+@click.option("--baseline", is_flag=True, help="Also score the lexicon rule (svc-only mentions -> svc, ...).")
 @click.option("--json", "as_json", is_flag=True)
-def compare(model_dirs, data, as_json) -> None:
-    """Score model versions side by side on the same labelled data: macro-F1 and per-class F1 by language.
+def compare(model_dirs, data, baseline, as_json) -> None:
+    """Score model versions side by side on the same labelled data: macro-F1 (95% bootstrap interval) and
+    per-class F1 by language; with --baseline, next to the lexicon rule they must beat.
 
     \b
     Example:
-      policy-pipeline classify compare models/frame-tfidf models/mine --data labels_heldout.jsonl
+      policy-pipeline classify compare models/frame-tfidf models/mine --data labels_heldout.jsonl --baseline
     """
     from pipeline.classify import read_examples
     from pipeline.classify.evaluate import evaluate_model
+    from pipeline.classify.models import LexiconRuleClassifier
 
     try:
         examples = read_examples(data)
         results = {folder: evaluate_model(_load_model(folder), examples) for folder in model_dirs}
+        if baseline:
+            results[BASELINE] = evaluate_model(LexiconRuleClassifier().fit(), examples)
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False))
         return
     langs = sorted({lang for result in results.values() for lang in result})
-    table = Table("model", *[f"macro-F1 {lang}" for lang in langs], title="model comparison", header_style="bold")
+    labels = sorted({label for result in results.values() for lang in langs if lang in result
+                     for label in result[lang]["per_class"]})
+    table = Table(title="model comparison (F1 per label)", header_style="bold")
+    table.add_column("model", no_wrap=True)
+    for header in ("lang", "macro-F1 (95%)", *labels):
+        table.add_column(header)
     for folder, result in results.items():
-        table.add_row(folder, *[f"{result[lang]['macro_f1']:.3f}" if lang in result else "-" for lang in langs])
+        for lang in langs:
+            if lang not in result:
+                continue
+            scores = result[lang]
+            low, high = scores["macro_f1_ci"]
+            table.add_row(str(folder), lang, f"{scores['macro_f1']:.3f} ({low:.2f}-{high:.2f})",
+                          *[f"{scores['per_class'][label]['f1']:.2f}" if label in scores["per_class"] else "-"
+                            for label in labels])
     stdout.print(table)
+    from pipeline.classify.persist import read_card
+
+    for folder in model_dirs:
+        if _trained_on(read_card(folder), examples, data):
+            stdout.print(f"[yellow]note:[/] {folder} was trained on this data: its scores are not an estimate")

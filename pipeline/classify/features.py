@@ -35,6 +35,17 @@ def _tagger(lexicon: str | None):
     return FrameTagger(load_lexicon(lexicon))
 
 
+def _mentions(text: str, lexicon: str | None):
+    from pipeline.io.chinese_script import to_simplified
+
+    return _tagger(lexicon).tag(text, view=to_simplified(text) if _CJK_RUN.search(text) else text)
+
+
+def lexicon_families(texts, lexicon: str | None = None) -> list[set[str]]:
+    """The families of each text's counted, non-negated lexicon mentions."""
+    return [{m.family for m in _mentions(text, lexicon) if m.counted and not m.negated} for text in texts]
+
+
 class LexiconFeatures(TransformerMixin, BaseEstimator):
     """log(1 + count) of counted, non-negated mentions per family and per concept, negated mentions per
     family, and whether the text is Chinese: what the lexicon knows, as features."""
@@ -49,16 +60,13 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, texts) -> np.ndarray:
-        from pipeline.io.chinese_script import to_simplified
-
-        tagger = _tagger(self.lexicon)
         concept_index = {concept: i for i, concept in enumerate(self.concepts_)}
         family_index = {family: i for i, family in enumerate(self.families_)}
         n_concepts, n_families = len(self.concepts_), len(self.families_)
         rows = np.zeros((len(texts), n_concepts + 2 * n_families + 1))
         for row, text in enumerate(texts):
             has_cjk = _CJK_RUN.search(text) is not None
-            for mention in tagger.tag(text, view=to_simplified(text) if has_cjk else text):
+            for mention in _mentions(text, self.lexicon):
                 if not mention.counted or mention.concept not in concept_index:
                     continue
                 if mention.negated:

@@ -158,4 +158,28 @@ class TransformerFrameClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
+class LexiconRuleClassifier(ClassifierMixin, BaseEstimator):
+    """The baseline every classifier must beat: a sentence's frame from the families of its counted,
+    non-negated lexicon mentions (the weak-label rule). Nothing to learn; ``fit`` only fixes the labels."""
+
+    LABELS = ("both", "gvc", "none", "svc")
+
+    def __init__(self, lexicon: str | None = None) -> None:
+        self.lexicon = lexicon
+
+    def fit(self, X=None, y=None):
+        self.classes_ = np.array(self.LABELS)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        from pipeline.classify.features import lexicon_families
+        from pipeline.classify.weak import frame_from_mentions
+
+        labels = [frame_from_mentions(families) for families in lexicon_families(list(X), self.lexicon)]
+        return (np.array(labels)[:, None] == self.classes_[None, :]).astype(float).reshape(len(labels), -1)
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
 MODEL_TYPES = {"tfidf": TfidfFrameClassifier, "use": UseFrameClassifier, "transformer": TransformerFrameClassifier}

@@ -126,3 +126,24 @@ def test_a_model_whose_feature_files_changed_says_so(tmp_path):
     assert result.exit_code == 0, result.output
     assert "trained with cues 1.0.0" in result.stderr and "retrain it" in result.stderr
     assert len((tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()) == 119  # still predicts
+
+
+def test_compare_scores_models_next_to_the_lexicon_rule(tmp_path):
+    from pipeline.classify.weak import frame_from_mentions
+    from pipeline.tag import FrameTagger
+
+    model = tmp_path / "model"
+    runner = CliRunner()
+    assert runner.invoke(main, ["classify", "train", str(GOLD[1]), "--out", str(model)]).exit_code == 0
+    result = runner.invoke(main, ["classify", "compare", str(model), "--data", str(GOLD[0]), "--baseline", "--json"])
+    assert result.exit_code == 0, result.output
+    compared = json.loads(result.output)
+    assert set(compared) == {str(model), "lexicon rule"}
+    chinese = read_examples([GOLD[0]])
+    tagger = FrameTagger()
+    rule = [frame_from_mentions({m.family for m in tagger.tag(e.text) if m.counted and not m.negated})
+            for e in chinese]
+    expected = f1_score([e.label for e in chinese], rule, average="macro", zero_division=0)
+    assert compared["lexicon rule"]["zh"]["macro_f1"] == pytest.approx(expected)
+    table = runner.invoke(main, ["classify", "compare", str(model), "--data", str(GOLD[1]), "--baseline"]).output
+    assert "lexicon rule" in table and "trained on this data" in table  # the model saw GOLD[1]
