@@ -167,9 +167,14 @@ RETRAIN = [
          "print(policy_pipeline('classify', 'train', work / 'labels.jsonl', '--weak', work / 'weak.jsonl',\n"
          "                      '--model-type', 'tfidf', '--out', work / 'v2'))\n"
          "comparison = json.loads(policy_pipeline('classify', 'compare', work / 'v1', work / 'v2',\n"
-         "                                        '--data', work / 'test.jsonl', '--json'))\n"
-         "pd.DataFrame({Path(model).name: {lang: scores[lang]['macro_f1'] for lang in ('zh', 'en', 'all')}\n"
-         "              for model, scores in comparison.items()}).round(3)"),
+         "                                        '--data', work / 'test.jsonl', '--baseline', '--json'))\n"
+         "pd.DataFrame({Path(model).name: {lang: '{:.3f} ({:.2f}-{:.2f})'.format(scores[lang]['macro_f1'],\n"
+         "                                                                *scores[lang]['macro_f1_ci'])\n"
+         "                                 for lang in ('zh', 'en', 'all')}\n"
+         "              for model, scores in comparison.items()})"),
+    md("Macro-F1 with its 95% bootstrap interval over the test sentences, next to the lexicon rule (`--baseline`). "
+       "With about sixty sentences per language, and one or two `both` among them, the intervals are wide: "
+       "differences between versions inside them are not evidence."),
     md("Each model folder carries its card: training data and hashes, labels, parameters, metrics, code version."),
     code("print((work / 'v2' / 'README.md').read_text(encoding='utf-8')[:1200])"),
 ]

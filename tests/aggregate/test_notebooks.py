@@ -24,7 +24,8 @@ def test_notebook_runs(name, headline_run, monkeypatch):
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [output for output in outputs if output.output_type == "error"]
-    if name.startswith("03"):  # the comparison table of the two model versions
-        assert any("v2" in output.get("data", {}).get("text/plain", "") for output in outputs)
+    if name.startswith("03"):  # the comparison table of the two model versions and the lexicon rule
+        tables = [output.get("data", {}).get("text/plain", "") for output in outputs]
+        assert any("v2" in table and "lexicon rule" in table for table in tables)
     else:
         assert any("image/svg+xml" in output.get("data", {}) for output in outputs)  # the charts
