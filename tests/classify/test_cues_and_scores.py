@@ -145,5 +145,8 @@ def test_compare_scores_models_next_to_the_lexicon_rule(tmp_path):
             for e in chinese]
     expected = f1_score([e.label for e in chinese], rule, average="macro", zero_division=0)
     assert compared["lexicon rule"]["zh"]["macro_f1"] == pytest.approx(expected)
+    from pipeline.classify.models import LexiconRuleClassifier
+
+    assert LexiconRuleClassifier().fit().predict_proba([]).shape == (0, 4)  # nothing to score is no error
     table = runner.invoke(main, ["classify", "compare", str(model), "--data", str(GOLD[1]), "--baseline"]).output
     assert "lexicon rule" in table and "trained on this data" in table  # the model saw GOLD[1]
