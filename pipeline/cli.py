@@ -55,6 +55,7 @@ def _human(value: float) -> str:
 
 def _run_batch(paths, out, config, quiet, segment, command, force=False):
     from pipeline.batch import run_pipeline
+    from pipeline.classify.persist import ModelLoadError
     from pipeline.io.sources import count_sources
 
     inputs = list(paths) or [EMBEDDED_CORPUS]
@@ -77,7 +78,7 @@ def _run_batch(paths, out, config, quiet, segment, command, force=False):
         try:
             summary = run_pipeline(inputs, out, config, segment=segment, force=force, on_document=advance,
                                    command=command)
-        except InputError as error:
+        except (InputError, ModelLoadError) as error:
             raise PipelineCommandError(str(error)) from None
     if not quiet:
         _print_summary(summary)

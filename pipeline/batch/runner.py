@@ -107,8 +107,11 @@ def run_pipeline(
     started_at = datetime.now(UTC)
     wall = time.perf_counter()
     summary = RunSummary(out)
+    classifier = None
     if segment:
         config = check_entity_model(config, summary)
+        # Before any work: a model folder that is refused must not cost the user a whole run first.
+        classifier = load_classifier(config)
     workdir = WorkDir(out / WORK_FOLDER)
     if force:
         workdir.clear()
@@ -170,7 +173,7 @@ def run_pipeline(
     workdir.prune(index, used)
     assembled = time.perf_counter()
     if segment:
-        classify_sentences(out, config, summary)
+        classify_sentences(out, config, summary, classifier)
         from pipeline.aggregate.outputs import write_aggregates
 
         write_aggregates(out, config)
@@ -214,14 +217,23 @@ def check_entity_model(config: PipelineConfig, summary: RunSummary) -> PipelineC
     return config
 
 
-def classify_sentences(out: Path, config: PipelineConfig, summary: RunSummary) -> None:
-    """With ``classify.model`` set, predict every sentence's frame into ``frames.parquet``; without, remove
-    the frames of an earlier run (they would no longer match)."""
+def load_classifier(config: PipelineConfig):
+    """The frame classifier of ``classify.model``, or None; raises ``ModelLoadError`` for an unsafe or broken
+    model folder (nothing in it runs)."""
+    if config.classify.model is None:
+        return None
+    from pipeline.classify import load_model
+
+    return load_model(config.classify.model)
+
+
+def classify_sentences(out: Path, config: PipelineConfig, summary: RunSummary, classifier) -> None:
+    """With ``classify.model`` set, predict every sentence's frame into ``frames.parquet`` with ``classifier``
+    (its loaded model); without, remove the frames of an earlier run (they would no longer match)."""
     frames = out / TABLE_FILES["frames"]
     if config.classify.model is None:
         frames.unlink(missing_ok=True)
         return
-    from pipeline.classify import load_model
     from pipeline.classify.persist import feature_drift
     from pipeline.classify.predict import classify_run
 
@@ -229,7 +241,7 @@ def classify_sentences(out: Path, config: PipelineConfig, summary: RunSummary) -
     for problem in feature_drift(config.classify.model):
         logger.warning("%s", problem)
         summary.notes.append(f"classifier: {problem}")
-    count = classify_run(out, load_model(config.classify.model))
+    count = classify_run(out, classifier)
     summary.notes.append(f"classifier {config.classify.model}: {count:,} sentences in "
                          f"{time.perf_counter() - started:.1f} s")
 

@@ -6,8 +6,9 @@
     MODEL_DIR/model.skops   tfidf and use models (skops: no code runs on load; every type is checked)
     MODEL_DIR/transformer/  transformer models (safetensors weights, config, tokenizer)
 
-A pickle is never loaded: a folder holding one, or a skops file naming a type outside scikit-learn, numpy,
-scipy and this package, is refused with a message that says why.
+A pickle is never loaded: a folder holding one, a skops file naming any type outside the exact list in
+:mod:`pipeline.classify.trusted`, and a card that is not what :func:`save_model` writes are refused with one
+message that names the file and says why; nothing in the folder runs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from typing import Any
 FORMAT = "policy-pipeline-classifier/1"
 CARD, README, SKOPS, TRANSFORMER = "card.json", "README.md", "model.skops", "transformer"
 UNSAFE_SUFFIXES = (".pkl", ".pickle", ".joblib", ".bin", ".pt", ".pth", ".ckpt", ".h5")
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.", "pipeline.classify.", "collections.")
+MAX_CARD_BYTES = 16 << 20
+# The estimator class each model type's skops file must hold (the transformer has no skops file).
+SKOPS_CLASSES = {"tfidf": "TfidfFrameClassifier", "use": "UseFrameClassifier"}
+MODEL_TYPES = (*SKOPS_CLASSES, "transformer")
 
 
 class ModelLoadError(ValueError):
@@ -90,17 +94,57 @@ def write_card(out: Path, card: dict) -> None:
 
 
 def read_card(model_dir: str | Path) -> dict:
+    """The card of a model folder, checked to be what :func:`save_model` writes (a tampered card is one
+    clear error, never a crash further on)."""
     path = Path(model_dir) / CARD
     if not path.is_file():
         raise ModelLoadError(f"{model_dir} is not a policy-pipeline model folder (no {CARD}); train one with "
                              f"`policy-pipeline classify train`")
+    if path.stat().st_size > MAX_CARD_BYTES:
+        raise ModelLoadError(f"{path}: {path.stat().st_size:,} bytes is too large for a model card")
     try:
         card = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ModelLoadError(f"{path}: invalid JSON (nested too deep)") from None
+    except UnicodeDecodeError as error:
+        raise ModelLoadError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise ModelLoadError(f"{path}: invalid JSON ({error.msg})") from None
+    if not isinstance(card, dict):
+        raise ModelLoadError(f"{path}: a model card is a JSON object, not {type(card).__name__}")
     if card.get("format") != FORMAT:
         raise ModelLoadError(f"{path}: unknown model format {card.get('format')!r} (expected {FORMAT})")
+    problem = _card_problem(card)
+    if problem:
+        raise ModelLoadError(f"{path}: {problem}; the card was not written by policy-pipeline or was edited")
     return card
+
+
+def _card_problem(card: dict) -> str | None:
+    """What is wrong with the fields that loading, prediction and the drift check read, if anything."""
+    if card.get("model_type") not in MODEL_TYPES:
+        return f"model_type is {card.get('model_type')!r}, not one of {', '.join(MODEL_TYPES)}"
+    params = card.get("params", {})
+    if not isinstance(params, dict) or not all(isinstance(k, str) and _plain(v) for k, v in params.items()):
+        return "params must be an object of plain values"
+    for key in ("lexicon_features", "cue_features"):
+        if not isinstance(params.get(key, False), bool):
+            return f"params.{key} must be true or false"
+    for key in ("lexicon", "cues", "model_path"):
+        if not isinstance(params.get(key), str | None):
+            return f"params.{key} must be a path or null"
+    labels = card.get("labels")
+    if not isinstance(labels, list) or not labels or not all(isinstance(label, str) for label in labels):
+        return "labels must be a non-empty list of strings"
+    training = card.get("training_data", [])
+    if not isinstance(training, list) or not all(isinstance(part, dict) for part in training):
+        return "training_data must be a list of objects"
+    for key in ("lexicon", "cues"):
+        value = card.get(key)
+        if value is not None and not (isinstance(value, dict) and all(isinstance(value.get(field), str)
+                                                                     for field in ("version", "sha256"))):
+            return f"{key} must be null or an object with a version and a sha256"
+    return None
 
 
 def feature_drift(model_dir: str | Path) -> list[str]:
@@ -137,23 +181,29 @@ def load_model(model_dir: str | Path):
                              f"policy-pipeline loads only skops and safetensors files. Remove them or retrain.")
     if card["model_type"] == "transformer":
         return _load_transformer(folder, card)
-    return _load_skops(folder / SKOPS)
+    return _load_skops(folder / SKOPS, card)
 
 
-def _load_skops(path: Path):
+def _load_skops(path: Path, card: dict):
     import skops.io
+
+    from pipeline.classify.trusted import UntrustedModelFile, audit_skops_file
 
     if not path.is_file():
         raise ModelLoadError(f"{path.parent}: the card names a scikit-learn model but {SKOPS} is missing")
     try:
-        untrusted = skops.io.get_untrusted_types(file=path)
-    except Exception as error:  # noqa: BLE001 - a corrupt or foreign file
+        trusted = audit_skops_file(path)
+    except UntrustedModelFile as error:
+        raise ModelLoadError(f"{path}: {error}; refusing to load it") from None
+    try:
+        model = skops.io.load(path, trusted=trusted)
+    except Exception as error:  # noqa: BLE001 - trusted types only, but the arrays or attributes may be corrupt
         raise ModelLoadError(f"{path}: not a readable skops file ({type(error).__name__}: {error})") from None
-    refused = [name for name in untrusted if not name.startswith(TRUSTED_PREFIXES)]
-    if refused:
-        raise ModelLoadError(f"{path} names types outside scikit-learn, numpy, scipy and policy-pipeline "
-                             f"({', '.join(refused)}); refusing to load it")
-    return skops.io.load(path, trusted=untrusted)
+    expected = SKOPS_CLASSES[card["model_type"]]
+    if type(model).__name__ != expected:
+        raise ModelLoadError(f"{path} holds a {type(model).__name__}, but its card says {card['model_type']} "
+                             f"({expected})")
+    return model
 
 
 def _load_transformer(folder: Path, card: dict):
@@ -168,9 +218,14 @@ def _load_transformer(folder: Path, card: dict):
                              f"missing")
     model = TransformerFrameClassifier(**{k: v for k, v in card["params"].items()
                                           if k in TransformerFrameClassifier().get_params()})
-    model.tokenizer_ = AutoTokenizer.from_pretrained(target, local_files_only=True)
-    model.model_ = AutoModelForSequenceClassification.from_pretrained(target, local_files_only=True,
-                                                                      use_safetensors=True)
+    try:
+        # trust_remote_code=False: a config naming its own modelling code is refused, not run.
+        model.tokenizer_ = AutoTokenizer.from_pretrained(target, local_files_only=True, trust_remote_code=False)
+        model.model_ = AutoModelForSequenceClassification.from_pretrained(
+            target, local_files_only=True, use_safetensors=True, trust_remote_code=False)
+    except Exception as error:  # noqa: BLE001 - a bad safetensors header, config or tokenizer file
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ModelLoadError(f"{target}: cannot load the transformer ({type(error).__name__}: {reason})") from None
     model.model_.eval()
     model.classes_ = np.array(card["labels"])
     return model

@@ -71,7 +71,8 @@ def test_unknown_types_and_folders_are_refused(tmp_path):
     folder.mkdir()
     with pytest.raises(ModelLoadError, match="not a policy-pipeline model folder"):
         load_model(folder)
-    (folder / "card.json").write_text(json.dumps({"format": "policy-pipeline-classifier/1", "model_type": "tfidf"}))
+    (folder / "card.json").write_text(json.dumps({"format": "policy-pipeline-classifier/1", "model_type": "tfidf",
+                                                        "labels": ["svc", "none"]}))
     skops.io.dump(NotAModel(), folder / "model.skops")
     with pytest.raises(ModelLoadError, match="refusing to load it"):
         load_model(folder)
