@@ -54,3 +54,38 @@ def test_evaluate_command_prints_scores_and_errors():
     assert payload["micro"]["zh"]["f1"] >= 0.85 and payload["micro"]["en"]["f1"] >= 0.85
     listing = CliRunner().invoke(main, ["evaluate-tagger", str(DEV[1])])
     assert "micro" in listing.output and ("false negative" in listing.output or "false positive" in listing.output)
+
+
+def test_intervals_resample_documents_not_sentences(tmp_path):
+    """Ten sentences of one document are one draw: the interval of a one-document gold set is a point, and
+    the same counts spread over ten documents give a real interval around the same estimate."""
+    from pipeline.tag.evaluate import SentenceScore, bootstrap_intervals
+
+    hits = [SentenceScore(f"s{i}", "en", "doc", "us_sotu", "speech", tp=i % 2, fp=0, fn=1 - i % 2) for i in range(10)]
+    one_document = bootstrap_intervals(hits)
+    assert one_document["recall"] == (0.5, 0.5)
+    spread = bootstrap_intervals([SentenceScore(s.record_id, "en", s.record_id, s.corpus, s.genre, s.tp, s.fp, s.fn)
+                                  for s in hits])
+    low, high = spread["recall"]
+    assert low < 0.5 < high and high - low > 0.3
+
+
+def test_scores_by_genre_on_real_gold():
+    """The second wave spans laws, reports, fact sheets...: --by genre gives a row per genre whose counts add
+    up to the language's, each with an interval around its estimate."""
+    wave2 = [SHARED / "eval" / "zh_dev2.jsonl", SHARED / "eval" / "en_dev2.jsonl"]
+    result = CliRunner().invoke(main, ["evaluate-tagger", *map(str, wave2), "--by", "genre", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["summary"]
+    for lang in ("zh", "en"):
+        overall = next(row for row in rows if row["lang"] == lang and row["group"] == "all")
+        genres = [row for row in rows if row["lang"] == lang and row["group"] != "all"]
+        assert {"law", "report"} <= {row["group"] for row in rows if row["lang"] == "zh"}
+        assert len(genres) >= 3
+        assert sum(row["tp"] for row in genres) == overall["tp"]
+        assert sum(row["sentences"] for row in genres) == overall["sentences"]
+        for row in (overall, *genres):
+            low, high = row["f1_ci"]
+            assert low <= row["f1"] + 1e-9 and row["f1"] <= high + 1e-9
+    listing = CliRunner().invoke(main, ["evaluate-tagger", *map(str, wave2), "--by", "corpus", "--no-errors"])
+    assert "cn_laws_regulations" in listing.output and "bootstrap over" in listing.output
