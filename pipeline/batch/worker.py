@@ -11,9 +11,8 @@ from typing import Any
 
 from pipeline.config import ModelScope, PipelineConfig
 from pipeline.io import Document, Source, load_document
-from pipeline.lexicon import load_lexicon
 from pipeline.segment import Segmenter
-from pipeline.tag import FrameTagger, tag_segmented
+from pipeline.tag import FrameTagger, tag_segmented, tagger_for
 from pipeline.tag.entities import EntityMention, EntityTagger
 
 from .rows import document_from_row, document_row, entity_columns, mention_columns, sentence_columns
@@ -93,7 +92,7 @@ class Stages:
     @property
     def tagger(self) -> FrameTagger:
         if self._tagger is None:
-            self._tagger = FrameTagger(load_lexicon(self.config.tag.lexicon), overlap=self.config.tag.overlap)
+            self._tagger = tagger_for(self.config.tag)
         return self._tagger
 
     @property

@@ -3,6 +3,7 @@ offsets, rules and flags."""
 
 from pipeline.tag.entities import EntityMention, EntityTagger
 from pipeline.tag.mention import Mention, NearMiss
-from pipeline.tag.tagger import FrameTagger, sentence_spans, tag_segmented
+from pipeline.tag.tagger import FrameTagger, sentence_spans, tag_segmented, tagger_for
 
-__all__ = ["EntityMention", "EntityTagger", "FrameTagger", "Mention", "NearMiss", "tag_segmented", "sentence_spans"]
+__all__ = ["EntityMention", "EntityTagger", "FrameTagger", "Mention", "NearMiss", "tag_segmented", "tagger_for",
+           "sentence_spans"]

@@ -7,10 +7,9 @@ from pipeline.io import normalize_text
 from pipeline.io.chinese_script import traditional_share
 from pipeline.io.document import Document
 from pipeline.io.language import detect_language
-from pipeline.lexicon import load_lexicon
 from pipeline.segment import Segmenter
 from pipeline.tag.mention import NearMiss
-from pipeline.tag.tagger import FrameTagger, tag_segmented
+from pipeline.tag.tagger import tag_segmented, tagger_for
 
 
 def explain(text: str, config: PipelineConfig | None = None) -> dict:
@@ -24,7 +23,7 @@ def explain(text: str, config: PipelineConfig | None = None) -> dict:
     document = Document("text", "explain", "-", normalized, lang, "", script=script,
                         language_spans=verdict.spans if lang == "mixed" else ())
     segmented = Segmenter(config.segment, lexicon_path=config.tag.lexicon).segment(document)
-    tagger = FrameTagger(load_lexicon(config.tag.lexicon), overlap=config.tag.overlap)
+    tagger = tagger_for(config.tag)
     near_misses: list[NearMiss] = []
     mentions = tag_segmented(tagger, document, segmented, near_misses=near_misses)
     counted = [mention for mention in mentions if mention.counted]

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.config import OverlapPolicy
+from pipeline.config import NegationMode, OverlapPolicy, TagConfig
 from pipeline.lexicon import Lexicon, Term, load_lexicon
 from pipeline.tag.mention import Mention, NearMiss
+from pipeline.tag.negation import DEFAULT_PARSER, NegationScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +45,16 @@ class FrameTagger:
     ['weaponization', 'supply_chain']
     """
 
-    def __init__(self, lexicon: Lexicon | None = None, *, overlap: OverlapPolicy = OverlapPolicy.LONGEST) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, *, overlap: OverlapPolicy = OverlapPolicy.LONGEST,
+                 negation_scope: NegationMode = NegationMode.PARSE, parser_model: str = DEFAULT_PARSER) -> None:
+        """``negation_scope``: ``parse`` confirms each English cue-window negation on the sentence's
+        dependency parse (spaCy model ``parser_model``); ``window`` keeps the cue window alone."""
         import ahocorasick_rs
 
         self.lexicon = lexicon or load_lexicon()
         self.overlap = OverlapPolicy(overlap)
+        self.negation_scope = (NegationScope(parser_model) if NegationMode(negation_scope) is NegationMode.PARSE
+                               else None)
         # One automaton per language over the terms' literal anchors (a literal Chinese term is its own
         # anchor); terms sharing an anchor are tried in turn where it occurs.
         self._zh, self._zh_anchor_terms = self._automaton(ahocorasick_rs, self.lexicon.zh_terms)
@@ -145,12 +151,24 @@ class FrameTagger:
                 text=text[candidate.start : candidate.end],
                 rule=term.term_id,
                 lexicon_version=self.lexicon.version,
-                negated=cues.negation[term.lang].search(before) is not None,
+                negated=self._negated(term.lang, cues.negation[term.lang].search(before) is not None, text,
+                                      sentences[candidate.sentence] if sentences else (0, len(text)),
+                                      candidate.start, candidate.end),
                 hedged=cues.hedge[term.lang].search(before) is not None,
                 counted=is_counted,
             ))
         mentions.sort(key=lambda mention: (mention.start, -mention.end, mention.concept))
         return mentions
+
+    def _negated(self, lang: str, window_says: bool, text: str, sentence: tuple[int, int], start: int,
+                 end: int) -> bool:
+        """The cue window's answer, withdrawn for English when the parse shows the cue governs something else."""
+        if not window_says or lang != "en" or not self.negation_scope:
+            return window_says
+        sentence_start, sentence_end = sentence
+        verdict = self.negation_scope.negated(text[sentence_start:sentence_end], start - sentence_start,
+                                              end - sentence_start)
+        return window_says if verdict is None else verdict
 
     @staticmethod
     def _refusal(term: Term, view: str, start: int, end: int, sentence_start: int, sentence_end: int,
@@ -233,3 +251,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             local = split_english(paragraph)
         spans.extend((match.start() + start, match.start() + end) for start, end in local)
     return spans or [(0, len(text))]
+
+
+def tagger_for(config: TagConfig, lexicon: Lexicon | None = None) -> FrameTagger:
+    """The tagger the ``[tag]`` settings describe (``lexicon``, when given, is that file already loaded)."""
+    return FrameTagger(lexicon or load_lexicon(config.lexicon), overlap=config.overlap,
+                       negation_scope=config.negation_scope, parser_model=config.parser_model)

