@@ -19,7 +19,7 @@ _CONCEPT_KEYS = {"family", "dimension", "definition", "zh", "en"}
 _RULE_KEYS = {"pattern", "window", "side"}
 # The literal start of an English pattern: letters and digits, single spaces, hyphens, apostrophes and
 # escaped dots ("u\.s\.-made" starts with "u.s.-made").
-_ANCHOR = re.compile(r"^(?:[a-z0-9]|\\\.)+(?:[ '\-](?:[a-z0-9]|\\\.)+)*", re.IGNORECASE)
+_ANCHOR = re.compile(r"^(?:[a-z0-9]|\\\.)+(?:(?: \+|')(?:[a-z0-9]|\\\.)+)*", re.IGNORECASE)
 
 
 class LexiconError(ValueError):
@@ -164,8 +164,9 @@ def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str,
     # The match must end a word, so the regex backtracks to the alternative that does ("decoupled",
     # not "decouple" + "d").
     flags = 0 if options["case_sensitive"] else re.IGNORECASE
-    regex = _compile(pattern, where, problems, suffix=r"(?!\w)", flags=flags)
-    anchor_match = _ANCHOR.match(pattern)
+    matched = loose_separators(pattern)
+    regex = _compile(matched, where, problems, suffix=r"(?!\w)", flags=flags)
+    anchor_match = _ANCHOR.match(matched)
     if regex is None:
         return None
     if not anchor_match or sum(char.isalnum() for char in anchor_match.group()) < 3:
@@ -174,10 +175,39 @@ def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str,
         return None
     anchor = anchor_match.group()
     # A quantifier right after the anchor makes its last letter optional: anchor on the letters before.
-    if re.match(r"[?*{]", pattern[len(anchor) :]):
+    if re.match(r"[?*{]", matched[len(anchor) :]):
         anchor = anchor[:-2] if anchor.endswith("\\.") else anchor[:-1]
-    return Term(term_id, concept_id, lang, pattern, anchor=anchor.replace("\\.", ".").lower(), regex=regex,
-                **options)
+    # The automaton finds the anchor in the spaced view, where a separator is one space.
+    anchor = anchor.replace(" +", " ").replace("\\.", ".").lower()
+    return Term(term_id, concept_id, lang, pattern, anchor=anchor, regex=regex, **options)
+
+
+def loose_separators(pattern: str) -> str:
+    """An English pattern as the tagger matches it: a literal space or hyphen between words (outside
+    character classes) becomes one or more separators. The tagger matches English on a view of the text
+    whose hyphens and white space (line breaks, no-break spaces) are spaces, so "national security" also
+    finds "national-security" and a phrase wrapped across a line; the stored offsets and text are unchanged."""
+    out, in_class, escaped = [], False, False
+    for at, char in enumerate(pattern):
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif in_class:
+            out.append(char)
+            in_class = char != "]"
+        elif char == "[":
+            out.append(char)
+            in_class = True
+        elif char in " -":
+            # An optional separator ("choke ?points?") stays one optional space.
+            optional = pattern[at + 1 : at + 2] in ("?", "*")
+            out.append(" " if optional else (" +" if not out or out[-1] != " +" else ""))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _has_top_level_alternation(pattern: str) -> bool:

@@ -29,6 +29,11 @@ class _Candidate:
     sentence: int
 
 
+# Hyphens and white space between English words match a space in a term (see lexicon.load.loose_separators):
+# "national-security", "supply\nchain" (a wrapped PDF line), "export\u00a0controls".
+SEPARATORS = str.maketrans({char: " " for char in "-\u2010\u2011\n\r\t\u00a0\u2007\u2009\u202f\u3000\u000b\u000c"})
+
+
 def lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
@@ -84,12 +89,13 @@ class FrameTagger:
                         if match is not None:
                             found.append((term, start, match.end()))
         if self._en is not None:
-            lowered = lower_same_length(view)
+            spaced = view.translate(SEPARATORS)  # same length: offsets stay those of the text
+            lowered = lower_same_length(spaced)
             for index, start, _ in self._en.find_matches_as_indexes(lowered, overlapping=True):
                 if start > 0 and (lowered[start - 1].isalnum()):
                     continue  # inside a word
                 for term in self._en_anchor_terms[index]:
-                    match = term.regex.match(view, start)
+                    match = term.regex.match(spaced, start)
                     if match is None:
                         continue
                     end = match.end()

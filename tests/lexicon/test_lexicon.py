@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.lexicon import LexiconError, build_lexicon, default_lexicon_path, load_lexicon
+from pipeline.tag.tagger import SEPARATORS
 from tests.conftest import SHARED
 
 
@@ -35,7 +36,20 @@ def test_every_core_term_is_covered(taxonomy):
             assert (row["concept_id"], word) in zh, (row["concept_id"], word)
         en_terms = [term for term in lexicon.en_terms if term.concept_id == row["concept_id"]]
         for phrase in row["en_core_terms"].split("|"):
-            assert any(term.regex.fullmatch(phrase) for term in en_terms), (row["concept_id"], phrase)
+            # English terms match the spaced view (hyphens and line breaks are spaces), as the tagger does.
+            assert any(term.regex.fullmatch(phrase.translate(SEPARATORS)) for term in en_terms), (
+                row["concept_id"], phrase)
+
+
+def test_hyphen_space_and_line_break_variants_match_with_exact_offsets():
+    from pipeline.tag import FrameTagger
+
+    text = "Threats to national-security and to the supply\nchain; export\u00a0controls and choke-points."
+    mentions = [m for m in FrameTagger().tag(text) if m.counted]
+    assert [m.concept for m in mentions] == ["national_security", "supply_chain", "export_controls_sanctions",
+                                             "chokepoint"]
+    assert all(text[m.start:m.end] == m.text for m in mentions)
+    assert mentions[1].text == "supply\nchain"
 
 
 def test_lexicon_goes_well_beyond_the_core_terms(taxonomy):
