@@ -1,0 +1,34 @@
+"""Word senses and fixed phrases on real corpus sentences (tests/golden/senses.tsv): each rule that keeps a
+look-alike out, or counts a fixed phrase once, is checked on a sentence where it was found."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.tag import FrameTagger
+from tests.conftest import SHARED
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "senses.tsv"
+ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8"), delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return FrameTagger()
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r['concept']}-{r['count']}-{r['corpus']}" for r in ROWS])
+def test_senses_on_real_sentences(tagger, row):
+    text = (SHARED / "corpora" / row["corpus"] / row["file"]).read_text(encoding="utf-8")
+    sentence = text[int(row["start"]):int(row["end"])]
+    assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == row["sha1"], "the corpus file changed"
+    counted = [m for m in tagger.tag(sentence) if m.counted and m.concept == row["concept"]]
+    assert len(counted) == int(row["count"]), f"{row['why']}: {[m.text for m in counted]} in {sentence}"
+
+
+def test_every_sense_row_names_a_reason():
+    assert len(ROWS) >= 8 and all(row["why"] for row in ROWS)
