@@ -31,6 +31,7 @@ class ChineseEngine(StrEnum):
 class IngestConfig:
     max_file_mb: int = 200
     default_jurisdiction: str | None = None
+    repair_glued_words: bool = True  # split "oursecurity" in English documents full of PDF glue (io/glued.py)
 
     def validate(self) -> None:
         if self.max_file_mb <= 0:

@@ -12,7 +12,7 @@ from pipeline.io import Source
 from pipeline.io.metadata import SIDECAR_SUFFIXES
 
 # Bump when the meaning of stored parts changes, so old parts are not reused.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"  # 4: glued-word repair at ingestion, English negation on the parse
 
 
 def _version(name: str) -> str:

@@ -22,6 +22,7 @@ from pipeline.io.metadata import (
     read_sidecar,
     split_front_matter,
 )
+from pipeline.io.glued import repair_glued_words
 from pipeline.io.normalize import normalize_text
 from pipeline.io.sources import Source, discover_sources
 
@@ -121,6 +122,12 @@ def _load(source: Source, config: IngestConfig) -> Document | Rejection:
     if verdict.lang is None:
         return _reject(source, f"unsupported language: {verdict.detail} (only Chinese and English are read)",
                        encoding=extracted.encoding, sha256=sha256)
+    if verdict.lang == "en" and config.repair_glued_words:
+        repaired, count = repair_glued_words(text)
+        if count:
+            text, sha256 = repaired, hashlib.sha256(repaired.encode("utf-8")).hexdigest()
+            warnings.append(f"glued_words_repaired: {count:,} words glued together (as PDF extraction leaves "
+                            f"them) were split; offsets refer to the repaired text")
     given_language = str(meta.pop("language", "") or "").strip().lower()
     if given_language in ("zh", "en") and verdict.lang in ("zh", "en") and given_language != verdict.lang:
         warnings.append(f"language_mismatch: metadata says {given_language}, text reads as {verdict.lang}")
