@@ -3,6 +3,7 @@ validated at load. Errors point to the entry: ``entities[12].en[3]``."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -137,12 +138,33 @@ def build_gazetteer(data: object, *, content_hash: str = "", source: str = "") -
         if not names["zh"] and not names["en"]:
             problems.append(f"{where}: an entity needs at least one zh or en name")
             continue
+
         entities[entity_id] = Entity(entity_id, str(label), (names["en"] or names["zh"])[0], tuple(names["zh"]),
                                      tuple(names["en"]))
+    # After every declared name is known: a variant never takes a name another entity declares.
+    for alias in [alias for alias in aliases if alias.lang == "zh"]:
+        for variant in _chinese_variants(alias.text):
+            if variant.casefold() not in claimed:
+                claimed[variant.casefold()] = (alias.entity_id, alias.case_exact, variant)
+                aliases.append(dataclasses.replace(alias, text=variant))
     if problems:
         raise LexiconError(problems)
     return Gazetteer(version, content_hash, {str(k): str(v) for k, v in labels.items()}, entities, tuple(aliases),
                      source)
+
+
+# Chinese names of one body alternate in these characters (美国外国投资委员会 / 美国外商投资委员会,
+# 工业与安全局 / 工业和安全局): every declared Chinese name also matches its variants, unless a variant is
+# another entity's declared name. Variants are generated, not declared: Entity.zh lists the declared names.
+CHINESE_ALTERNATIONS = (("外国", "外商"), ("外商", "外国"), ("与", "和"), ("和", "与"), ("及", "和"))
+
+
+def _chinese_variants(text: str) -> list[str]:
+    variants = []
+    for old, new in CHINESE_ALTERNATIONS:
+        if old in text:
+            variants.append(text.replace(old, new))
+    return [variant for variant in dict.fromkeys(variants) if variant != text]
 
 
 def _build_alias(raw: object, entity_id: str, lang: str, where: str, problems: list[str]) -> Alias | None:

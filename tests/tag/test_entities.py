@@ -165,3 +165,19 @@ def test_tag_command_adds_entities_with_offsets_into_the_raw_text(tmp_path):
             assert set(entity) == {"label", "canonical_id", "start", "end", "text", "source"}
     assert {"person:joe_biden", "law:us_eo_14017"} <= {e["canonical_id"] for e in out["zh"]["entities"]}
     assert {"law:us_chips_act", "money:USD:52700000000"} <= {e["canonical_id"] for e in out["en"]["entities"]}
+
+
+def test_second_common_chinese_names_keep_the_body_s_id(tagger):
+    """外商 for 外国 and 和 for 与 in a body's name give that body's id, not the country's; a variant never
+    takes a name another entity declares."""
+    for text, expected in [("美国外商投资委员会审查了这笔交易。", "org:us_cfius"),
+                           ("美国外国投资委员会审查了这笔交易。", "org:us_cfius"),
+                           ("美国商务部工业和安全局更新了清单。", "org:us_bis")]:
+        ids = [entity.canonical_id for entity in tagger.tag(text)]
+        assert ids[0] == expected and "jur:us" not in ids[:1], (text, ids)
+    data = {"version": "1", "labels": {"INSTITUTION": "a body"}, "entities": [
+        {"id": "org:a", "label": "INSTITUTION", "zh": ["外国投资委员会"]},
+        {"id": "org:b", "label": "INSTITUTION", "zh": ["外商投资委员会"]}]}
+    gazetteer = build_gazetteer(data)
+    assert gazetteer.lookup("外商投资委员会").entity_id == "org:b"
+    assert gazetteer.entities["org:a"].zh == ("外国投资委员会",)
