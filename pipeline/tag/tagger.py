@@ -205,6 +205,7 @@ class FrameTagger:
         counted = [False] * len(candidates)
         taken_starts: list[int] = []  # counted spans never overlap, so sorted starts give sorted ends
         taken_ends: list[int] = []
+        taken: list[int] = []
         for i in order:
             start, end = candidates[i].start, candidates[i].end
             position = bisect.bisect_left(taken_starts, start)
@@ -215,6 +216,25 @@ class FrameTagger:
             counted[i] = True
             taken_starts.insert(position, start)
             taken_ends.insert(position, end)
+            taken.insert(position, i)
+        # The codebook annotates each concept of a compositional phrase: a match that only partly overlaps
+        # counted ones of other concepts (neither inside the other) counts too. 全球产业链供应链稳定 is a
+        # global value chain (全球产业链供应链) and its stability (产业链供应链稳定); 产业链供应链安全稳定 stays one.
+        added: list[_Candidate] = []
+        for i in order:
+            candidate = candidates[i]
+            if counted[i] or any(other.start < candidate.end and candidate.start < other.end for other in added):
+                continue
+            first = bisect.bisect_left(taken_ends, candidate.start + 1)
+            last = bisect.bisect_left(taken_starts, candidate.end)
+            overlapping = [candidates[j] for j in taken[first:last]]
+            if overlapping and all(
+                    other.term.concept_id != candidate.term.concept_id
+                    and (other.start < candidate.start < other.end < candidate.end
+                         or candidate.start < other.start < candidate.end < other.end)
+                    for other in overlapping):
+                counted[i] = True
+                added.append(candidate)
         return counted
 
 

@@ -170,3 +170,12 @@ def test_explain_command_shows_rules_and_near_misses():
     assert "'制造业回流' -> reshoring (svc) by reshoring/zh/" in result.output
     assert "nested in '产业链供应链安全稳定', does not count" in result.output
     assert "'回流' not reshoring" in result.output and "preceded by" in result.output
+
+
+def test_a_compositional_phrase_counts_each_concept_a_nested_one_counts_once():
+    tagger = FrameTagger()
+    counted = [(m.concept, m.text) for m in tagger.tag("关税壁垒增多，冲击全球产业链供应链稳定。") if m.counted]
+    assert ("global_value_chain", "全球产业链供应链") in counted
+    assert ("supply_chain_security", "产业链供应链稳定") in counted
+    counted = [m.concept for m in tagger.tag("维护产业链供应链安全稳定。") if m.counted]
+    assert counted == ["supply_chain_security"]
