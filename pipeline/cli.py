@@ -60,7 +60,7 @@ def _run_batch(paths, out, config, quiet, segment, command, force=False):
 
     inputs = list(paths) or [EMBEDDED_CORPUS]
     try:
-        total = count_sources(inputs)
+        total = count_sources(inputs, follow_symlinks=config.io.follow_symlinks)
     except InputError as error:
         raise PipelineCommandError(str(error)) from None
     progress = Progress(

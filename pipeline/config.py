@@ -32,10 +32,15 @@ class IngestConfig:
     max_file_mb: int = 200
     default_jurisdiction: str | None = None
     repair_glued_words: bool = True  # split "oursecurity" in English documents full of PDF glue (io/glued.py)
+    follow_symlinks: bool = False  # links inside an input folder are rejected rows; true: followed if inside
+    max_line_mb: int = 50  # a longer JSONL line is a rejected row
+    max_inflated_mb: int = 1024  # a DOCX whose parts inflate beyond this is a rejected row (zip bombs)
 
     def validate(self) -> None:
-        if self.max_file_mb <= 0:
-            raise ConfigError(f"io.max_file_mb must be positive, got {self.max_file_mb}")
+        for name in ("max_file_mb", "max_line_mb", "max_inflated_mb"):
+            value = getattr(self, name)
+            if not 0 < value <= 1_000_000:
+                raise ConfigError(f"io.{name} must be between 1 and 1,000,000 (MB), got {value}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,17 @@ class TagConfig:
     def validate(self) -> None:
         if self.lexicon is not None and not Path(self.lexicon).is_file():
             raise ConfigError(f"tag.lexicon: file not found: {self.lexicon}")
+        if self.lexicon is not None:
+            # A file that is not a lexicon (--set tag.lexicon=/etc/passwd) is one line now, not a traceback
+            # after the documents are read.
+            from pipeline.lexicon import LexiconError, load_lexicon
+
+            try:
+                load_lexicon(self.lexicon)
+            except LexiconError as error:
+                more = f" (and {len(error.problems) - 2} more)" if len(error.problems) > 2 else ""
+                raise ConfigError(f"tag.lexicon: {self.lexicon} is not a valid lexicon: "
+                                  f"{'; '.join(error.problems[:2])}{more}") from None
 
 
 class ModelScope(StrEnum):
@@ -116,6 +132,10 @@ class GroupBy(StrEnum):
     DOC_TYPE = "doc_type"
 
 
+MAX_RESAMPLES = 100_000  # more changes no interval in its second decimal and costs memory per cell
+MAX_WORKERS = 256
+
+
 @dataclass(frozen=True)
 class TrendsConfig:
     period: Period = Period.YEAR
@@ -129,8 +149,13 @@ class TrendsConfig:
     def validate(self) -> None:
         if not 0 < self.confidence < 1:
             raise ConfigError(f"trends.confidence must be between 0 and 1, got {self.confidence}")
-        if self.resamples < 0:
-            raise ConfigError(f"trends.resamples must be >= 0 (0: no intervals), got {self.resamples}")
+        if not 0 <= self.resamples <= MAX_RESAMPLES:
+            raise ConfigError(f"trends.resamples must be between 0 (no intervals) and {MAX_RESAMPLES:,}, got "
+                              f"{self.resamples}")
+        if not 0 <= self.seed < 2**63:
+            raise ConfigError(f"trends.seed must be a non-negative integer, got {self.seed}")
+        if not 0 <= self.changepoints_since <= 9999:
+            raise ConfigError(f"trends.changepoints_since must be a year (0: all), got {self.changepoints_since}")
 
 
 @dataclass(frozen=True)
@@ -159,14 +184,25 @@ class RunConfig:
     def validate(self) -> None:
         if self.scheduler is not None and self.backend is not Backend.DASK:
             raise ConfigError("run.scheduler needs run.backend=dask")
-        if self.workers < 0:
-            raise ConfigError(f"run.workers must be >= 0 (0 = one per core), got {self.workers}")
+        if not 0 <= self.workers <= MAX_WORKERS:
+            raise ConfigError(f"run.workers must be between 0 (one per core) and {MAX_WORKERS}, got {self.workers}")
         if self.batch_docs < 1:
             raise ConfigError(f"run.batch_docs must be >= 1, got {self.batch_docs}")
 
     @property
     def effective_workers(self) -> int:
-        return self.workers or (os.cpu_count() or 1)
+        """Worker processes: one per core by default; on this machine (the local backend) never more than
+        the cores, since more only add memory (a Dask cluster may have more)."""
+        cores = os.cpu_count() or 1
+        if self.backend is Backend.LOCAL:
+            return min(self.workers or cores, cores)
+        return self.workers or cores
+
+    def worker_warning(self) -> str | None:
+        cores = os.cpu_count() or 1
+        if self.backend is Backend.LOCAL and self.workers > cores:
+            return f"run.workers = {self.workers} on {cores} cores: using {cores} worker processes"
+        return None
 
 
 @dataclass(frozen=True)
@@ -209,6 +245,9 @@ class PipelineConfig:
         for section_name, section_values in values.items():
             if section_name not in sections:
                 raise ConfigError(f"unknown config section {section_name!r} (valid: {', '.join(sections)})")
+            if not isinstance(section_values, dict):
+                raise ConfigError(f"config section '{section_name}' must be a table of settings, got "
+                                  f"{section_values!r}")
             section_type = get_type_hints(cls)[section_name]
             built[section_name] = _build_section(section_type, section_name, section_values)
         return cls(**built).validate()
@@ -253,6 +292,8 @@ def _convert(hint: Any, value: Any, name: str) -> Any:
             return text.lower() in ("true", "1", "yes")
         raise ConfigError(f"{name}: expected true or false, got {value!r}")
     if hint is int:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ConfigError(f"{name}: expected an integer, got {value!r}")
         try:
             return int(value)
         except (TypeError, ValueError):
@@ -267,5 +308,11 @@ def _convert(hint: Any, value: Any, name: str) -> Any:
             return tuple(str(item) for item in value)
         return tuple(part for part in str(value).split(",") if part)
     if hint == (str | None):
-        return None if value in (None, "", "none", "None") else str(value)
+        if value in (None, "", "none", "None"):
+            return None
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}: expected text, got {value!r}")
+        return value
+    if hint is str and not isinstance(value, str):
+        raise ConfigError(f"{name}: expected text, got {value!r}")
     return value

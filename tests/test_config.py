@@ -21,7 +21,7 @@ def test_defaults_file_and_overrides(tmp_path):
         ("segment.zh_engine=thulac", "choose from: rjieba, jieba"),
         ("segment.speed=fast", "unknown config key segment.speed (valid: zh_engine, hmm"),
         ("tagger.overlap=all", "unknown config section 'tagger'"),
-        ("run.workers=-1", "run.workers must be >= 0"),
+        ("run.workers=-1", "run.workers must be between 0"),
         ("run.workers=many", "expected an integer"),
         ("segment.hmm=perhaps", "expected true or false"),
         ("segment.user_dicts=/no/such.txt", "file not found: /no/such.txt"),
@@ -31,3 +31,34 @@ def test_defaults_file_and_overrides(tmp_path):
 def test_bad_settings_name_the_valid_options(override, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(".", r"\.")):
         PipelineConfig.load(None, [override])
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ("io = 5\n", "config section 'io' must be a table of settings"),
+    ("[entities]\nmodel = 5\n", "entities.model: expected text"),
+    ("[trends]\nseed = -1\n", "trends.seed must be a non-negative integer"),
+    ("[trends]\nresamples = 1000000000\n", "trends.resamples must be between 0"),
+    ("[run]\nworkers = 100000\n", "run.workers must be between 0"),
+    ("[io]\nmax_line_mb = 0\n", "io.max_line_mb must be between 1"),
+    ("[tag]\nlexicon = \"/etc/passwd\"\n", "is not a valid lexicon"),
+])
+def test_wrong_config_values_are_one_line_errors_before_any_work(tmp_path, toml, message):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    config = tmp_path / "bad.toml"
+    config.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        PipelineConfig.load(config)
+    result = CliRunner().invoke(main, ["run", "sotu", "--out", str(tmp_path / "out"), "--config", str(config)])
+    assert result.exit_code != 0 and message.split(":")[0] in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out" / "documents.parquet").exists()
+
+
+def test_more_workers_than_cores_are_capped_with_a_note():
+    import os
+
+    config = PipelineConfig.from_dict({"run": {"workers": 64}})
+    assert config.run.effective_workers == (os.cpu_count() or 1)
+    assert "using" in config.run.worker_warning()

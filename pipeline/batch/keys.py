@@ -22,9 +22,10 @@ def _version(name: str) -> str:
         return "?"
 
 
-def source_fingerprint(source: Source) -> str:
+def source_fingerprint(source: Source, max_bytes: int | None = None) -> str:
     """Everything about a source that can change what ingestion produces: where it is, its metadata, the
-    bytes of the file and of its sidecar."""
+    bytes of the file and of its sidecar. A file over ``max_bytes`` (ingestion rejects it) is described by
+    its size and modification time instead of hashed: a 20 GB file is not read on every run."""
     digest = hashlib.sha256()
     described = {key: getattr(source, key) for key in ("locator", "corpus", "default_doc_id", "source_format",
                                                        "origin", "warnings", "error")}
@@ -35,6 +36,10 @@ def source_fingerprint(source: Source) -> str:
     elif source.path is not None:
         path = Path(source.path)
         try:
+            status = path.stat()
+            if max_bytes is not None and status.st_size > max_bytes:
+                digest.update(f"too large: {status.st_size} bytes, modified {status.st_mtime_ns}".encode())
+                return digest.hexdigest()
             with path.open("rb") as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)

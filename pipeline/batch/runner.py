@@ -107,6 +107,9 @@ def run_pipeline(
     started_at = datetime.now(UTC)
     wall = time.perf_counter()
     summary = RunSummary(out)
+    if config.run.worker_warning():
+        logger.warning("%s", config.run.worker_warning())
+        summary.notes.append(config.run.worker_warning())
     classifier = None
     if segment:
         config = check_entity_model(config, summary)
@@ -123,8 +126,9 @@ def run_pipeline(
 
     def tasks() -> Iterator[Task]:
         for input_index, given in enumerate(inputs):
-            for source in discover_sources([given]):
-                ingest_key = combine(ingest_settings, source_fingerprint(source))
+            for source in discover_sources([given], follow_symlinks=config.io.follow_symlinks,
+                                           max_line_bytes=config.io.max_line_mb << 20):
+                ingest_key = combine(ingest_settings, source_fingerprint(source, config.io.max_file_mb << 20))
                 analysis_key = combine(analysis_settings, ingest_key) if analysis_settings else None
                 plan.append(_Planned(input_index, ingest_key, analysis_key))
                 if ingest_key not in index.ingest:

