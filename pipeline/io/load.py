@@ -13,6 +13,7 @@ from pipeline.config import IngestConfig
 from pipeline.io.chinese_script import traditional_share
 from pipeline.io.document import Document, Rejection
 from pipeline.io.formats import Extracted, FormatError, SourceFormat, extract_text
+from pipeline.io.glued import repair_glued_words
 from pipeline.io.language import detect_language
 from pipeline.io.metadata import (
     canonical_metadata,
@@ -22,7 +23,6 @@ from pipeline.io.metadata import (
     read_sidecar,
     split_front_matter,
 )
-from pipeline.io.glued import repair_glued_words
 from pipeline.io.normalize import normalize_text
 from pipeline.io.sources import Source, discover_sources
 
