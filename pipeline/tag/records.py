@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,18 +22,32 @@ class RecordError(ValueError):
 
 def numbered_records(paths: Iterable[str | Path]) -> Iterator[tuple[str, int, dict]]:
     """``(path, line number, record)`` for every JSONL line with a ``text`` string; a bad line raises
-    :class:`RecordError` naming its file and line."""
+    :class:`RecordError` naming its file and line (not UTF-8, invalid JSON, nested too deep, lone
+    surrogates, no text)."""
     for path in paths:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
+        with open(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as error:
+                    raise RecordError(f"{path}:{number}: not UTF-8 ({error.reason} at byte {error.start})") from None
                 if not line.strip():
                     continue
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as error:
                     raise RecordError(f"{path}:{number}: invalid JSON ({error.msg})") from None
+                except RecursionError:
+                    raise RecordError(f"{path}:{number}: JSON nested too deep") from None
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                     raise RecordError(f"{path}:{number}: each line needs a 'text' string")
+                try:
+                    json.dumps(record, ensure_ascii=False).encode("utf-8")
+                except UnicodeEncodeError:
+                    raise RecordError(f"{path}:{number}: invalid Unicode (a lone surrogate escape such as "
+                                      f"\\ud800)") from None
+                except (RecursionError, ValueError):
+                    raise RecordError(f"{path}:{number}: JSON nested too deep") from None
                 yield str(path), number, record
 
 
@@ -69,22 +84,35 @@ def tag_text(tagger: FrameTagger, text: str, lang: str | None = None,
     return lang, remapped(mentions), remapped(entities)
 
 
+_CLUSTER = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*",
+                      re.DOTALL)
+_LOOKAHEAD = 16
+
+
 def _offset_map(raw: str, normalized: str) -> list[int]:
     """For each character of ``normalized`` (``normalize_text(raw)``), the index of the raw character it
-    came from."""
+    came from.
+
+    Each character with its combining marks is normalised on its own (a no-break space or an ideographic
+    space becomes a space, an invisible character nothing, a full-width letter a letter), which gives a
+    string that ``normalized`` is a subsequence of, up to whitespace folding; the two are then aligned by
+    walking both. A character not found within a few positions is aligned where the walk stands, so one
+    surprise cannot shift every later offset to the end of the text."""
+    from pipeline.io.normalize import nfkc_piece
+
     mapping: list[int] = []
     pieces = []
-    for index, char in enumerate(raw):
-        piece = normalize_text(char) if not char.isspace() else char
+    for match in _CLUSTER.finditer(raw):
+        piece = nfkc_piece(match.group())
         pieces.append(piece)
-        mapping.extend([index] * len(piece))
-    # Whitespace folding and stripping change positions; align by walking both strings.
+        mapping.extend([match.start()] * len(piece))
     joined = "".join(pieces)
     aligned, j = [], 0
     for char in normalized:
-        while j < len(joined) and joined[j] != char:
-            j += 1
-        aligned.append(mapping[min(j, len(mapping) - 1)])
+        found = joined.find(char, j, j + _LOOKAHEAD)
+        if found != -1:
+            j = found
+        aligned.append(mapping[min(j, len(mapping) - 1)] if mapping else 0)
         j += 1
     return aligned
 

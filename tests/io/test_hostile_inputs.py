@@ -180,3 +180,19 @@ def test_an_empty_input_path_is_refused_not_the_current_folder():
 def test_system_folders_are_not_corpora():
     with pytest.raises(InputError, match="system folder"):
         list(discover_sources(["/proc"]))
+
+
+def test_text_steps_stay_linear_on_pathological_text():
+    """A rule of 30,000 '=' and a page of full-width punctuation are a handful of tokens per run, not a
+    quadratic tokenizer pass; 50,000 stacked combining marks are cut to a bounded run before NFKC."""
+    from pipeline.io import normalize_text
+    from pipeline.io.normalize import MAX_COMBINING_RUN
+    from pipeline.segment.english import EnglishTokenizer
+
+    tokenizer = EnglishTokenizer()
+    starts, _, _ = tokenizer.tokenize("Heading\n" + "=" * 30_000 + "\nThe supply chain.")
+    assert len(starts) == 6  # Heading, the rule (one token), The, supply, chain, "."
+    starts, _, is_word = tokenizer.tokenize("，。！？、；：" * 3_000)
+    assert len(starts) == 21_000 and not is_word.any()
+    zalgo = "a" + "\u0301\u0316" * 25_000 + " b"
+    assert normalize_text(zalgo) == normalize_text("a" + "\u0301\u0316" * (MAX_COMBINING_RUN // 2) + " b")
