@@ -53,6 +53,13 @@ def _params(pairs: tuple[str, ...]) -> dict:
     return params
 
 
+def _presence_cell(values: dict | None) -> str:
+    if not values:
+        return "-"
+    low, high = values["f1_ci"]
+    return f"{values['f1']:.2f} ({low:.2f}-{high:.2f})"
+
+
 def _print_scores(title: str, result: dict) -> None:
     table = Table("lang", "label", "precision", "recall", "F1", "support", title=title, header_style="bold")
     for lang, scores in result.items():
@@ -68,6 +75,19 @@ def _print_scores(title: str, result: dict) -> None:
             table.add_row(lang, "  95% interval", "", "", f"{low:.2f}-{high:.2f}", "")
         if calibration is not None:
             table.add_row(lang, "calibration (ECE)", "", "", f"{calibration:.3f}", "")
+        for frame, values in scores.get("presence", {}).items():
+            if frame.endswith("_present"):
+                low, high = values["f1_ci"]
+                table.add_row(lang, f"[bold]{frame.replace('_', ' ')}[/]", f"{values['precision']:.3f}",
+                              f"{values['recall']:.3f}", f"[bold]{values['f1']:.3f}[/] ({low:.2f}-{high:.2f})",
+                              str(values["support"]))
+        share = scores.get("presence", {}).get("svc_share")
+        if share:
+            estimate = share["probabilistic"]
+            low, high = estimate["error_ci"]
+            table.add_row(lang, "SVC share: gold / estimated", "", "",
+                          f"{share['gold']:.3f} / {estimate['estimate']:.3f} (error {estimate['error']:+.3f}, "
+                          f"{low:+.2f} to {high:+.2f})", "")
     stdout.print(table)
     for lang, scores in result.items():
         if isinstance(scores, dict) and "confusion" in scores and lang != "all":
@@ -331,23 +351,21 @@ def compare(model_dirs, data, baseline, as_json) -> None:
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False))
         return
-    langs = sorted({lang for result in results.values() for lang in result})
-    labels = sorted({label for result in results.values() for lang in langs if lang in result
-                     for label in result[lang]["per_class"]})
-    table = Table(title="model comparison (F1 per label)", header_style="bold")
-    table.add_column("model", no_wrap=True)
-    for header in ("lang", "macro-F1 (95%)", *labels):
-        table.add_column(header)
+    # Plain aligned lines fit 80 columns; per-label F1 is in --json and in `classify evaluate`.
+    stdout.print("model comparison: presence F1 (95% interval), the SVC share's error\n"
+                 "(probabilistic estimate - gold), and macro-F1 over four labels for reference", highlight=False)
+    stdout.print(f"{'lang':<5}{'svc present F1':<19}{'gvc present F1':<19}{'share err':>9}  {'4-label macro-F1':<17}",
+                 highlight=False)
     for folder, result in results.items():
-        for lang in langs:
-            if lang not in result:
-                continue
+        stdout.print(f"[bold]{folder}[/]", highlight=False)
+        for lang in sorted(result):
             scores = result[lang]
+            presence = scores.get("presence", {})
             low, high = scores["macro_f1_ci"]
-            table.add_row(str(folder), lang, f"{scores['macro_f1']:.3f} ({low:.2f}-{high:.2f})",
-                          *[f"{scores['per_class'][label]['f1']:.2f}" if label in scores["per_class"] else "-"
-                            for label in labels])
-    stdout.print(table)
+            error = f"{presence['svc_share']['probabilistic']['error']:+.3f}" if presence else "-"
+            stdout.print(f"{lang:<5}{_presence_cell(presence.get('svc_present')):<19}"
+                         f"{_presence_cell(presence.get('gvc_present')):<19}{error:>9}  "
+                         f"{scores['macro_f1']:.3f} ({low:.2f}-{high:.2f})", highlight=False)
     from pipeline.classify.persist import read_card
 
     for folder in model_dirs:

@@ -78,6 +78,69 @@ def scores(y_true: Sequence[str], y_pred: Sequence[str], probabilities: np.ndarr
     }
     if probabilities is not None and classes is not None and len(y_true):
         result["calibration"] = calibration(y_true, probabilities, classes, bins)
+        if {"svc", "gvc"} <= set(classes):
+            result["presence"] = presence_scores(y_true, probabilities, classes)
+    return result
+
+
+# The product reads a frame label as two presences: a sentence frames the economy strategically (svc or
+# both) and/or as open and efficient (gvc or both). Its SVC share is svc-present / (svc- + gvc-present).
+PRESENCE = {"svc": ("svc", "both"), "gvc": ("gvc", "both")}
+
+
+def presence_probabilities(probabilities: np.ndarray, classes: Sequence[str]) -> dict[str, np.ndarray]:
+    """``p_svc`` and ``p_gvc`` of each row: the probability mass of the labels in which each frame is present."""
+    classes = list(classes)
+    return {frame: sum((probabilities[:, classes.index(label)] for label in labels if label in classes),
+                       np.zeros(len(probabilities)))
+            for frame, labels in PRESENCE.items()}
+
+
+def presence_scores(y_true: Sequence[str], probabilities: np.ndarray, classes: Sequence[str], *,
+                    resamples: int = 2000, seed: int = 0, level: float = 0.95) -> dict:
+    """Scores of the two presences (present when its probability is at least 0.5): precision, recall and F1
+    with a bootstrap interval over sentences, and the Brier score of the probability; and the SVC share the
+    sentences hold, as gold says and as estimated two ways: classify-and-count (presences decided) and
+    probabilistic (mean probabilities), each with its error and the error's interval."""
+    y_true = np.asarray(y_true)
+    p = presence_probabilities(probabilities, classes)
+    gold = {frame: np.isin(y_true, labels).astype(float) for frame, labels in PRESENCE.items()}
+    decided = {frame: (p[frame] >= 0.5).astype(float) for frame in PRESENCE}
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(y_true), np.full(len(y_true), 1 / len(y_true)), size=resamples).astype(float)
+    tail = (1 - level) / 2 * 100
+
+    def interval(values: np.ndarray) -> list[float]:
+        values = values[np.isfinite(values)]
+        return [float(v) for v in np.percentile(values, [tail, 100 - tail])] if len(values) else [np.nan, np.nan]
+
+    result: dict = {}
+    for frame in PRESENCE:
+        tp, fp, fn = (weights @ (gold[frame] * decided[frame]), weights @ ((1 - gold[frame]) * decided[frame]),
+                      weights @ (gold[frame] * (1 - decided[frame])))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = 2 * tp / (2 * tp + fp + fn)
+        point_tp = float((gold[frame] * decided[frame]).sum())
+        point_fp = float(((1 - gold[frame]) * decided[frame]).sum())
+        point_fn = float((gold[frame] * (1 - decided[frame])).sum())
+        denominator = 2 * point_tp + point_fp + point_fn
+        result[f"{frame}_present"] = {
+            "precision": point_tp / (point_tp + point_fp) if point_tp + point_fp else 0.0,
+            "recall": point_tp / (point_tp + point_fn) if point_tp + point_fn else 0.0,
+            "f1": 2 * point_tp / denominator if denominator else 0.0, "f1_ci": interval(f1),
+            "support": int(gold[frame].sum()), "brier": float(np.mean((p[frame] - gold[frame]) ** 2))}
+
+    def share(svc: np.ndarray, gvc: np.ndarray) -> tuple[float, np.ndarray]:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return float(svc.sum() / (svc.sum() + gvc.sum())), (weights @ svc) / (weights @ svc + weights @ gvc)
+
+    gold_share, gold_draws = share(gold["svc"], gold["gvc"])
+    shares = {"gold": gold_share}
+    for name, (svc, gvc) in {"classify_and_count": (decided["svc"], decided["gvc"]),
+                             "probabilistic": (p["svc"], p["gvc"])}.items():
+        estimate, draws = share(svc, gvc)
+        shares[name] = {"estimate": estimate, "error": estimate - gold_share, "error_ci": interval(draws - gold_draws)}
+    result["svc_share"] = shares
     return result
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from pipeline.classify.data import read_examples
+from pipeline.classify.evaluate import presence_probabilities
 from pipeline.store import read_table, write_table
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "frame-tfidf"
@@ -28,9 +29,11 @@ def predict_records(model, paths) -> list[dict]:
     examples = read_examples(paths, require_label=False)
     probabilities = model.predict_proba([e.text for e in examples]) if examples else np.zeros((0, 0))
     classes = [str(label) for label in model.classes_]
+    presence = presence_probabilities(probabilities, classes) if {"svc", "gvc"} <= set(classes) else {}
     return [{"id": example.id, "frame": classes[int(row.argmax())],
-             "scores": {label: round(float(value), 6) for label, value in zip(classes, row, strict=True)}}
-            for example, row in zip(examples, probabilities, strict=True)]
+             "scores": {label: round(float(value), 6) for label, value in zip(classes, row, strict=True)},
+             **{f"p_{frame}": round(float(values[index]), 6) for frame, values in presence.items()}}
+            for index, (example, row) in enumerate(zip(examples, probabilities, strict=True))]
 
 
 def classify_run(out_dir: str | Path, model, batch: int = 2000) -> int:
