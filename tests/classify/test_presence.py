@@ -53,8 +53,8 @@ def test_compare_and_predict_report_presence_on_real_gold(tmp_path):
     listing = CliRunner().invoke(main, ["classify", "compare", str(DEFAULT_MODEL), "--data", str(gold[0])])
     assert "svc present F1" in listing.output and "share err" in listing.output
     sentences = tmp_path / "s.jsonl"
-    sentences.write_text(json.dumps({"text": "坚决维护产业链供应链安全，扩大高水平对外开放。"}, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
+    text = "坚决维护产业链供应链安全，扩大高水平对外开放。"
+    sentences.write_text(json.dumps({"text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
     [row] = [json.loads(line) for line in CliRunner().invoke(
         main, ["classify", "predict", str(sentences)]).output.splitlines() if line.startswith("{")]
     assert row["p_svc"] == pytest.approx(row["scores"]["svc"] + row["scores"]["both"], abs=1e-5)
