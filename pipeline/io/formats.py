@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pipeline.io.cjk_radicals import unify_radicals
 from pipeline.io.decode import DecodeError, decode_bytes
 
 
@@ -152,7 +154,9 @@ def _read_pdf(data: bytes) -> Extracted:
         raise FormatError(f"corrupt PDF: {type(error).__name__}: {error}".rstrip(": ")) from None
     if not pages:
         raise FormatError("corrupt PDF: no pages")
-    text = "\n\n".join(_rejoin_pdf_lines(page) for page in pages)
+    radicals = sum(1 for page in pages for char in page if 0x2E80 <= ord(char) <= 0x2EFF or 0x2F00 <= ord(char) <= 0x2FDF)
+    # Radicals first (⺠ -> 民, ⼈ -> 人), so the line re-joining below sees ideographs on both sides.
+    text = "\n\n".join(_rejoin_pdf_lines(unicodedata.normalize("NFKC", unify_radicals(page))) for page in pages)
     if len(re.sub(r"\s", "", text)) < MIN_PDF_CHARS_PER_PAGE * len(pages):
         raise FormatError(
             f"PDF has no text layer ({len(pages)} page(s), scanned images?): run OCR first"
@@ -160,7 +164,9 @@ def _read_pdf(data: bytes) -> Extracted:
     meta = {}
     if info is not None and info.title:
         meta["title"] = str(info.title)
-    return Extracted(text, None, [], meta)
+    warnings = [f"pdf_radicals_mapped: {radicals:,} CJK radical code points (font mapping) read as ideographs"
+                ] if radicals else []
+    return Extracted(text, None, warnings, meta)
 
 
 def _check_inflated_size(data: bytes, max_inflated_bytes: int) -> None:
@@ -178,14 +184,21 @@ def _check_inflated_size(data: bytes, max_inflated_bytes: int) -> None:
                           f"{max_inflated_bytes >> 20:,}); a decompression bomb? not read")
 
 
-_CJK_LINE_BREAK = re.compile(r"(?<=[\u3400-\u9fff\uff0c\u3001])\n(?=[\u3400-\u9fff])")
+# After NFKC the full-width comma, colon and parentheses are ASCII; the ideograph on one side tells.
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3400-\u9fff,、“《(])[ \t]*\n[ \t]*(?=[\u3400-\u9fff”》),、。;:])"
+                             r"|(?<=[\u3400-\u9fff])[ \t]*\n[ \t]*(?=[“《(])")
 _HYPHEN_LINE_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+# An English body line wrapped mid-sentence: it does not end a sentence or a heading, and is long enough
+# to be running text (headings and list items are short); the next line goes on with a word.
+_WRAPPED_LINE = re.compile(r"(?m)^(?P<line>[^\n]{50,}[^\n.!?:;\"”')\]])\n(?=[A-Za-z0-9(“\"'])")
 
 
 def _rejoin_pdf_lines(page_text: str) -> str:
-    """Undo hard line wrapping inside Chinese sentences and hyphenated English words."""
+    """Undo hard line wrapping: inside Chinese sentences, in hyphenated English words, and English body
+    lines wrapped mid-sentence (joined with a space). Blank lines (paragraph breaks) stay."""
     page_text = _CJK_LINE_BREAK.sub("", page_text)
-    return _HYPHEN_LINE_BREAK.sub("", page_text)
+    page_text = _HYPHEN_LINE_BREAK.sub("", page_text)
+    return _WRAPPED_LINE.sub(lambda match: match.group("line") + " ", page_text)
 
 
 def _read_docx(data: bytes, max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Extracted:

@@ -11,6 +11,8 @@ import re
 import sys
 import unicodedata
 
+from pipeline.io.cjk_radicals import unify_radicals
+
 
 def _category_classes() -> tuple[str, str]:
     """Regex character classes, as ranges (a class of single characters is ten times slower to scan), of
@@ -61,6 +63,7 @@ def normalize_text(raw: str) -> str:
     """
     text = _LINE_BREAKS.sub("\n", raw)
     text = _LONG_COMBINING_RUN.sub(r"\1", text)
+    text = unify_radicals(text)  # ⺠ -> 民 (NFKC folds only the Kangxi radicals, ⼈ -> 人)
     if not unicodedata.is_normalized("NFKC", text):  # most text already is: skip the copy
         text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
@@ -73,7 +76,7 @@ def normalize_text(raw: str) -> str:
 def nfkc_piece(cluster: str) -> str:
     """What normalisation makes of one character with its combining marks, before whitespace is folded:
     for mapping offsets between a raw text and its normalised form."""
-    piece = _LINE_BREAKS.sub("\n", cluster)
+    piece = unify_radicals(_LINE_BREAKS.sub("\n", cluster))
     piece = unicodedata.normalize("NFKC", piece)
     piece = _INVISIBLE.sub("", piece)
     return re.sub(r"[^\S\n]", " ", piece)  # a tab is folded to a space like any other
