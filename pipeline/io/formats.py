@@ -154,7 +154,7 @@ def _read_pdf(data: bytes) -> Extracted:
         raise FormatError(f"corrupt PDF: {type(error).__name__}: {error}".rstrip(": ")) from None
     if not pages:
         raise FormatError("corrupt PDF: no pages")
-    radicals = sum(1 for page in pages for char in page if 0x2E80 <= ord(char) <= 0x2EFF or 0x2F00 <= ord(char) <= 0x2FDF)
+    radicals = sum(1 for page in pages for char in page if 0x2E80 <= ord(char) <= 0x2FDF)  # both radical blocks
     # Radicals first (⺠ -> 民, ⼈ -> 人), so the line re-joining below sees ideographs on both sides.
     text = "\n\n".join(_rejoin_pdf_lines(unicodedata.normalize("NFKC", unify_radicals(page))) for page in pages)
     if len(re.sub(r"\s", "", text)) < MIN_PDF_CHARS_PER_PAGE * len(pages):
