@@ -45,6 +45,9 @@ def decode_bytes(data: bytes) -> Decoded:
     utf16 = _utf16_by_nul_pattern(data)
     if utf16:
         return _strict(data, utf16, f"{utf16} (no byte-order mark)")
+    spaced = _nul_as_space(data)
+    if spaced is not None:
+        return spaced
 
     sample = data[:65536]
     controls = sum(sample.count(byte) for byte in _CONTROL_BYTES)
@@ -96,6 +99,28 @@ def _strict(data: bytes, encoding: str, label: str) -> Decoded:
         # Only an incomplete character at the very end is left: the file was cut short.
         return Decoded(text, label, (f"truncated: file ends inside a character ({len(pending)} byte(s) dropped)",))
     return Decoded(text, label)
+
+
+def _nul_as_space(data: bytes) -> Decoded | None:
+    """Text whose spaces were written as NUL bytes (a broken export). UTF-16 puts its NULs on one parity of
+    byte positions; here they fall on both, between words, and the bytes read as UTF-8 once they are
+    spaces. Without this, the file reads as UTF-16 'Chinese'."""
+    sample = data[:65536]
+    nuls = sample.count(0)
+    if nuls < 8 or nuls > len(sample) // 3:
+        return None
+    even = sample[0::2].count(0)
+    if not 0.2 < even / nuls < 0.8:
+        return None
+    try:
+        decoded = _strict(data.replace(b"\0", b" "), "utf-8", "utf-8")
+    except DecodeError:
+        return None
+    letters = sum(char.isalpha() for char in decoded.text[:20000])
+    if letters < 0.6 * min(len(decoded.text), 20000) * 0.8:
+        return None
+    warning = f"nul_as_space: {data.count(0):,} NUL bytes read as spaces (a broken export)"
+    return Decoded(decoded.text, "utf-8", (*decoded.warnings, warning))
 
 
 def _utf16_by_nul_pattern(data: bytes) -> str | None:

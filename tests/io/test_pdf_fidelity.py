@@ -57,3 +57,16 @@ def test_cjk_radicals_from_pdf_fonts_read_as_ideographs():
     tagger = FrameTagger()
     assert [m.concept for m in tagger.tag(stored) if m.counted] == [m.concept for m in tagger.tag(
         normalize_text(report)) if m.counted]
+
+
+def test_a_file_whose_spaces_are_nul_bytes_is_read_as_text_with_a_warning(tmp_path):
+    """Without the NUL-as-space check this real speech read as UTF-16 'Chinese', status ok, no warning."""
+    raw = (SHARED / "corpora" / "us_sotu" / "2023-02-07_Biden.txt").read_bytes()[:20_000]
+    (tmp_path / "broken.txt").write_bytes(raw.replace(b" ", b"\0"))
+    [document] = load_documents([str(tmp_path / "broken.txt")])
+    assert document.lang == "en" and "President" in document.text
+    assert any(warning.startswith("nul_as_space") for warning in document.warnings)
+    # Real UTF-16 (NULs on one parity) is still UTF-16.
+    (tmp_path / "utf16.txt").write_bytes(raw.decode("utf-8", "ignore").encode("utf-16-le"))
+    [utf16] = load_documents([str(tmp_path / "utf16.txt")])
+    assert utf16.encoding.startswith("utf-16-le") and "President" in utf16.text
