@@ -7,12 +7,9 @@ Run from the repository root: .venv/bin/python tests/golden/regenerate_negation.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from common import write_golden
-
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
+from common import find_sentence, write_golden
 
 # (corpus, a passage that occurs in it, the concept of the mention, negated?, why)
 CASES = [
@@ -48,30 +45,9 @@ CASES = [
 ]
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(mark, 0, start) for mark in (". ", "\n", "? ", "! ")) + 1
-    rights = [i for i in (text.find(mark, end) for mark in (".", "\n", "?", "!")) if i != -1]
-    return left, (min(rights) + 1 if rights else len(text))
-
-
 def main() -> None:
-    rows = []
-    for corpus, passage, concept, negated, why in CASES:
-        for path in sorted((CORPORA / corpus).rglob("*.txt")):
-            text = path.read_text(encoding="utf-8")
-            at = text.find(passage)
-            if at == -1:
-                continue
-            start, end = sentence_around(text, at, at + len(passage))
-            while text[start].isspace():
-                start += 1
-            rows.append({"corpus": corpus, "file": str(path.relative_to(CORPORA / corpus)), "start": start,
-                         "end": end, "sha1": hashlib.sha1(text[start:end].encode()).hexdigest()[:12],
-                         "passage_start": at - start, "passage_end": at + len(passage) - start,
-                         "concept": concept, "negated": str(negated).lower(), "why": why})
-            break
-        else:
-            raise SystemExit(f"not found in {corpus}: {passage}")
+    rows = [{**find_sentence(corpus, passage), "concept": concept, "negated": str(negated).lower(), "why": why}
+            for corpus, passage, concept, negated, why in CASES]
     write_golden(Path(__file__).with_name("negation.tsv"), rows)
 
 

@@ -7,11 +7,9 @@ Run from the repository root: .venv/bin/python tests/golden/regenerate_senses.py
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from common import write_golden
-from regenerate_negation import CORPORA, sentence_around
+from common import find_sentence, write_golden
 
 # (corpus, a passage in it, concept, how many mentions of it the sentence holds, why)
 CASES = [
@@ -35,23 +33,9 @@ CASES = [
 def main() -> None:
     rows = []
     for corpus, passage, concept, count, why in CASES:
-        for path in sorted((CORPORA / corpus).rglob("*.txt")):
-            text = path.read_text(encoding="utf-8")
-            at = text.find(passage)
-            if at == -1:
-                continue
-            start, end = sentence_around(text, at, at + len(passage))
-            if any("\u4e00" <= char <= "\u9fff" for char in passage):  # a Chinese sentence ends at 。
-                start = max(text.rfind(mark, 0, at) for mark in ("。", "\n", "；")) + 1
-                end = min(i for i in (text.find("。", at), len(text) - 1) if i != -1) + 1
-            while text[start].isspace():
-                start += 1
-            rows.append({"corpus": corpus, "file": str(path.relative_to(CORPORA / corpus)), "start": start,
-                         "end": end, "sha1": hashlib.sha1(text[start:end].encode()).hexdigest()[:12],
-                         "concept": concept, "count": count, "why": why})
-            break
-        else:
-            raise SystemExit(f"not found in {corpus}: {passage}")
+        place = find_sentence(corpus, passage)
+        del place["passage_start"], place["passage_end"]
+        rows.append({**place, "concept": concept, "count": count, "why": why})
     write_golden(Path(__file__).with_name("senses.tsv"), rows)
 
 
