@@ -186,7 +186,7 @@ def test_classify_commands_close_the_loop(headline_run, tmp_path):
     predictions = tmp_path / "predictions.jsonl"
     invoke("predict", GOLD[1], "--model", second, "-o", predictions)
     rows = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 119 and set(rows[0]) == {"id", "frame", "scores"}
+    assert len(rows) == 119 and set(rows[0]) == {"id", "frame", "scores", "p_svc", "p_gvc"}
     assert rows[0]["frame"] == max(rows[0]["scores"], key=rows[0]["scores"].get)
     default = json.loads(invoke("predict", GOLD[0]).splitlines()[0])
     assert default["frame"] in {"svc", "gvc", "both", "none"}
