@@ -269,15 +269,14 @@ def _jsonl_sources(path: Path, corpus: str, max_line_bytes: int = MAX_LINE_BYTES
         return
     with handle:
         any_line = False
-        for line_number, raw_line in enumerate(_bounded_lines(handle, max_line_bytes), start=1):
-            if raw_line is not None and not raw_line.strip():
-                continue
+        for line_number, record, problem in json_lines(handle, max_line_bytes):
             any_line = True
             locator = f"{shown(path)}:{line_number}"
             default_id = f"{shown(path.stem)}-{line_number}"
-            record, problem = _json_record(raw_line, line_number, max_line_bytes)
+            if problem is None and not isinstance(record, dict):
+                problem = "a JSON object is required"
             if problem:
-                yield Source(locator, corpus, default_id, "jsonl", error=problem)
+                yield Source(locator, corpus, default_id, "jsonl", error=f"line {line_number}: {problem}")
                 continue
             text = record.pop("text", None)
             meta = canonical_metadata(record)
@@ -288,6 +287,18 @@ def _jsonl_sources(path: Path, corpus: str, max_line_bytes: int = MAX_LINE_BYTES
             yield Source(locator, corpus, default_id, "jsonl", text=text, meta=meta, origin="jsonl")
         if not any_line:
             yield Source(shown(path), corpus, shown(path.stem), "jsonl", error="empty file: no JSON lines")
+
+
+def json_lines(handle, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[tuple[int, object, str | None]]:
+    """``(line number, value, problem)`` for every non-blank line of a binary JSONL ``handle``: the parsed
+    value, or None and why the line is not JSON one can store (too long, not UTF-8, invalid, nested too
+    deep, a lone surrogate). Every reader of JSON lines (corpora, ``tag`` input, gold and labels) uses it."""
+    for line_number, raw_line in enumerate(_bounded_lines(handle, max_line_bytes), start=1):
+        if raw_line is None:
+            yield line_number, None, (f"longer than {max_line_bytes / 2**20:,.0f} MB (io.max_line_mb); not read")
+        elif raw_line.strip():
+            value, problem = _json_value(raw_line)
+            yield line_number, value, problem
 
 
 def _bounded_lines(handle, max_line_bytes: int) -> Iterator[bytes | None]:
@@ -306,28 +317,23 @@ def _bounded_lines(handle, max_line_bytes: int) -> Iterator[bytes | None]:
         yield line
 
 
-def _json_record(raw_line: bytes | None, line_number: int, max_line_bytes: int) -> tuple[dict, str | None]:
-    """One JSONL line as a dict, or the reason it is not one."""
-    if raw_line is None:
-        return {}, (f"line {line_number}: longer than {max_line_bytes / 2**20:,.0f} MB (io.max_line_mb); "
-                    f"not read")
+def _json_value(raw_line: bytes) -> tuple[object, str | None]:
+    """One JSON line's value, or None and the reason it is not usable."""
     try:
-        record = json.loads(raw_line.decode("utf-8-sig"))
+        value = json.loads(raw_line.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        return {}, f"line {line_number}: not UTF-8 ({error.reason} at byte {error.start})"
+        return None, f"not UTF-8 ({error.reason} at byte {error.start})"
     except json.JSONDecodeError as error:
-        return {}, f"line {line_number}: invalid JSON ({error.msg} at column {error.colno})"
+        return None, f"invalid JSON ({error.msg} at column {error.colno})"
     except RecursionError:
-        return {}, f"line {line_number}: JSON nested too deep"
-    if not isinstance(record, dict):
-        return {}, f"line {line_number}: a JSON object is required"
+        return None, "JSON nested too deep"
     try:
-        json.dumps(record, ensure_ascii=False).encode("utf-8")
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        return {}, f"line {line_number}: invalid Unicode (a lone surrogate escape such as \\ud800)"
+        return None, "invalid Unicode (a lone surrogate escape such as \\ud800)"
     except (RecursionError, ValueError):
-        return {}, f"line {line_number}: JSON nested too deep"
-    return record, None
+        return None, "JSON nested too deep"
+    return value, None
 
 
 def sotu_sources() -> Iterator[Source]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -11,6 +10,7 @@ from pathlib import Path
 from pipeline.io import normalize_text
 from pipeline.io.chinese_script import to_simplified
 from pipeline.io.language import detect_language
+from pipeline.io.sources import json_lines
 from pipeline.tag.entities import EntityMention, EntityTagger
 from pipeline.tag.mention import Mention
 from pipeline.tag.tagger import FrameTagger, sentence_spans
@@ -26,28 +26,11 @@ def numbered_records(paths: Iterable[str | Path]) -> Iterator[tuple[str, int, di
     surrogates, no text)."""
     for path in paths:
         with open(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                try:
-                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError as error:
-                    raise RecordError(f"{path}:{number}: not UTF-8 ({error.reason} at byte {error.start})") from None
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise RecordError(f"{path}:{number}: invalid JSON ({error.msg})") from None
-                except RecursionError:
-                    raise RecordError(f"{path}:{number}: JSON nested too deep") from None
+            for number, record, problem in json_lines(handle):
+                if problem:
+                    raise RecordError(f"{path}:{number}: {problem}")
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                     raise RecordError(f"{path}:{number}: each line needs a 'text' string")
-                try:
-                    json.dumps(record, ensure_ascii=False).encode("utf-8")
-                except UnicodeEncodeError:
-                    raise RecordError(f"{path}:{number}: invalid Unicode (a lone surrogate escape such as "
-                                      f"\\ud800)") from None
-                except (RecursionError, ValueError):
-                    raise RecordError(f"{path}:{number}: JSON nested too deep") from None
                 yield str(path), number, record
 
 

@@ -179,3 +179,17 @@ def test_a_compositional_phrase_counts_each_concept_a_nested_one_counts_once():
     assert ("supply_chain_security", "产业链供应链稳定") in counted
     counted = [m.concept for m in tagger.tag("维护产业链供应链安全稳定。") if m.counted]
     assert counted == ["supply_chain_security"]
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    (b'{"text": "bad \xff byte"}', "not UTF-8"),
+    (b'{"text": "x", "n": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "JSON nested too deep"),
+    (b'{"text": "bad \\ud800 text"}', "invalid Unicode (a lone surrogate"),
+])
+def test_tag_names_the_line_of_broken_input_in_one_line(tmp_path, line, reason):
+    source = tmp_path / "broken.jsonl"
+    source.write_bytes(b'{"text": "We need export controls."}\n' + line + b"\n")
+    result = CliRunner().invoke(main, ["tag", str(source)])
+    message = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"broken.jsonl:2: {reason}" in message
+    assert "Traceback" not in result.output
