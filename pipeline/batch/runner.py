@@ -233,9 +233,11 @@ def _inputs_for(out: Path, inputs: list[str], on_other_inputs: str) -> list[str]
         earlier = [item["input"] for item in json.loads((out / RUN_MANIFEST).read_text(encoding="utf-8"))["inputs"]]
     except (OSError, ValueError, KeyError, TypeError):
         return inputs  # no earlier run (or an unreadable manifest): nothing to protect
-    resolved = {str(Path(given).resolve()) if Path(given).exists() else str(given) for given in inputs}
-    dropped = [given for given in earlier
-               if (str(Path(given).resolve()) if Path(given).exists() else str(given)) not in resolved]
+    def key(given: str) -> str:  # a path names the same input however it was typed; "sotu" is a name
+        return str(Path(given).resolve()) if Path(given).exists() else str(given)
+
+    now = {key(given) for given in inputs}
+    dropped = [given for given in earlier if key(given) not in now]
     if not dropped or on_other_inputs == "replace":
         return inputs
     if on_other_inputs == "append":

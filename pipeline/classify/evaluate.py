@@ -36,6 +36,12 @@ class Predictions:
         return sorted(rows, key=lambda row: row["confidence"])
 
 
+def resample_weights(n: int, resamples: int, seed: int) -> np.ndarray:
+    """A (resamples, n) matrix: how often each of ``n`` sentences is drawn in each bootstrap resample, so a
+    resampled sum is one matrix product."""
+    return np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=resamples).astype(float)
+
+
 def macro_f1_interval(y_true: Sequence[str], y_pred: Sequence[str], *, resamples: int = 2000, seed: int = 0,
                       level: float = 0.95) -> tuple[float, float]:
     """A percentile bootstrap interval of macro-F1, resampling sentences. A label absent from a resample's
@@ -46,9 +52,7 @@ def macro_f1_interval(y_true: Sequence[str], y_pred: Sequence[str], *, resamples
     labels = sorted(set(y_true) | set(y_pred))
     gold = np.array([labels.index(label) for label in y_true])
     guess = np.array([labels.index(label) for label in y_pred])
-    rng = np.random.default_rng(seed)
-    # Each row of `weights` counts how often each sentence is drawn in one resample.
-    weights = rng.multinomial(len(gold), np.full(len(gold), 1 / len(gold)), size=resamples).astype(float)
+    weights = resample_weights(len(gold), resamples, seed)
     one_hot = np.eye(len(labels))
     true_positive = weights @ (one_hot[gold] * one_hot[guess])
     support_and_predicted = weights @ (one_hot[gold] + one_hot[guess])
@@ -106,8 +110,7 @@ def presence_scores(y_true: Sequence[str], probabilities: np.ndarray, classes: S
     p = presence_probabilities(probabilities, classes)
     gold = {frame: np.isin(y_true, labels).astype(float) for frame, labels in PRESENCE.items()}
     decided = {frame: (p[frame] >= 0.5).astype(float) for frame in PRESENCE}
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(y_true), np.full(len(y_true), 1 / len(y_true)), size=resamples).astype(float)
+    weights = resample_weights(len(y_true), resamples, seed)
     tail = (1 - level) / 2 * 100
 
     def interval(values: np.ndarray) -> list[float]:

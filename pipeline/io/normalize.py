@@ -42,12 +42,12 @@ def _as_class(ranges: list[list[int]]) -> str:
     return "[" + "".join(parts) + "]"
 
 
-_INVISIBLE_CLASS, _COMBINING_CLASS = _category_classes()
+_INVISIBLE_CLASS, COMBINING_CLASS = _category_classes()
 _INVISIBLE = re.compile(_INVISIBLE_CLASS + "+")
 # NFKC reorders each run of combining marks by insertion sort, quadratic in the run's length: 1 MB of
 # "Zalgo" text takes hours. No script stacks more than a few marks; runs are cut to MAX_COMBINING_RUN.
 MAX_COMBINING_RUN = 32
-_LONG_COMBINING_RUN = re.compile(f"({_COMBINING_CLASS}{{{MAX_COMBINING_RUN}}}){_COMBINING_CLASS}+")
+_LONG_COMBINING_RUN = re.compile(f"({COMBINING_CLASS}{{{MAX_COMBINING_RUN}}}){COMBINING_CLASS}+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 # After NFKC every Unicode space separator is U+0020, so only spaces and tabs are left to fold.
 _HORIZONTAL_SPACE = re.compile(r"[\t ]{2,}|\t")

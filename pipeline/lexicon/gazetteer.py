@@ -138,7 +138,6 @@ def build_gazetteer(data: object, *, content_hash: str = "", source: str = "") -
         if not names["zh"] and not names["en"]:
             problems.append(f"{where}: an entity needs at least one zh or en name")
             continue
-
         entities[entity_id] = Entity(entity_id, str(label), (names["en"] or names["zh"])[0], tuple(names["zh"]),
                                      tuple(names["en"]))
     # After every declared name is known: a variant never takes a name another entity declares.

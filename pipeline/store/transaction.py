@@ -21,7 +21,8 @@ from pathlib import Path
 from pipeline.store.schema import RUN_MANIFEST, TABLE_FILES
 
 LOCK, STAGING, JOURNAL = ".lock", ".staging", "COMMIT"
-# Every file a run owns in OUT; anything else there (a report, your notes) is never touched.
+# Every file a run owns in OUT, run.json last (it is moved in last); anything else there (a report, your
+# notes) is never touched.
 MANAGED = (*TABLE_FILES.values(), "trends.csv", RUN_MANIFEST)
 
 
@@ -73,10 +74,8 @@ class OutputFolder:
 
     def commit(self) -> None:
         """Replace OUT's managed files by the staged ones, as one set."""
-        staged = [name for name in MANAGED if (self.stage / name).is_file()]
-        journal = {"move": [name for name in staged if name != RUN_MANIFEST] + (
-            [RUN_MANIFEST] if RUN_MANIFEST in staged else []),
-                   "remove": [name for name in MANAGED if name not in staged]}
+        staged = [name for name in MANAGED if (self.stage / name).is_file()]  # in MANAGED's order
+        journal = {"move": staged, "remove": [name for name in MANAGED if name not in staged]}
         partial = self.stage / (JOURNAL + ".partial")
         with open(partial, "w", encoding="utf-8") as handle:
             json.dump(journal, handle)
@@ -87,8 +86,8 @@ class OutputFolder:
 
 
 def recover(out: str | Path) -> None:
-    """Finish a commit a crash interrupted (roll forward), or drop a staging folder that never reached its
-    journal. Safe to call at any time; does nothing on a clean folder."""
+    """Finish a commit a crash interrupted (roll forward). A staging folder that never reached its journal is
+    left for the next run to discard. Safe to call at any time; does nothing on a clean folder."""
     out = Path(out)
     stage = out / STAGING
     if (stage / JOURNAL).is_file():

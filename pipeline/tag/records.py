@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.io import normalize_text
 from pipeline.io.chinese_script import to_simplified
 from pipeline.io.language import detect_language
+from pipeline.io.normalize import COMBINING_CLASS, nfkc_piece
 from pipeline.io.sources import json_lines
 from pipeline.tag.entities import EntityMention, EntityTagger
 from pipeline.tag.mention import Mention
@@ -67,8 +68,7 @@ def tag_text(tagger: FrameTagger, text: str, lang: str | None = None,
     return lang, remapped(mentions), remapped(entities)
 
 
-_CLUSTER = re.compile(r".[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*",
-                      re.DOTALL)
+_CLUSTER = re.compile(f".{COMBINING_CLASS}*", re.DOTALL)  # a character with its combining marks
 _LOOKAHEAD = 16
 
 
@@ -81,8 +81,6 @@ def _offset_map(raw: str, normalized: str) -> list[int]:
     string that ``normalized`` is a subsequence of, up to whitespace folding; the two are then aligned by
     walking both. A character not found within a few positions is aligned where the walk stands, so one
     surprise cannot shift every later offset to the end of the text."""
-    from pipeline.io.normalize import nfkc_piece
-
     mapping: list[int] = []
     pieces = []
     for match in _CLUSTER.finditer(raw):

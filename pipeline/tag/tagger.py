@@ -143,7 +143,8 @@ class FrameTagger:
         for candidate, is_counted in zip(accepted, counted, strict=True):
             term = candidate.term
             concept = self.lexicon.concepts[term.concept_id]
-            sentence_start = sentences[candidate.sentence][0] if sentences else 0
+            sentence = sentences[candidate.sentence] if sentences else (0, len(view))
+            sentence_start = sentence[0]
             window = cues.window[term.lang]
             before = cues.scope(term.lang, view[max(sentence_start, candidate.start - window) : candidate.start])
             mentions.append(Mention(
@@ -158,8 +159,7 @@ class FrameTagger:
                 rule=term.term_id,
                 lexicon_version=self.lexicon.version,
                 negated=self._negated(term.lang, cues.negation[term.lang].search(before) is not None, text,
-                                      sentences[candidate.sentence] if sentences else (0, len(text)),
-                                      candidate.start, candidate.end),
+                                      sentence, candidate.start, candidate.end),
                 hedged=cues.hedge[term.lang].search(before) is not None,
                 counted=is_counted,
             ))
