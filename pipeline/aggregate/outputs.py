@@ -32,9 +32,12 @@ def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> T
     frames_path = out / TABLE_FILES["frames"]
     if frames_path.is_file():  # a classifier ran: its shift index beside the lexicon's
         from pipeline.aggregate.trends import classifier_shift
+        from pipeline.classify.predict import frames_metadata
 
-        frames = read_table(out, "frames", ["doc_id", "sentence_id", "frame"])
-        trends.shift = trends.shift.merge(classifier_shift(tables, frames, config.trends), on=list(CELL), how="left")
+        frames = read_table(out, "frames")
+        share_rmse = frames_metadata(frames_path).get("share_rmse") or {}
+        trends.shift = trends.shift.merge(classifier_shift(tables, frames, config.trends, share_rmse),
+                                          on=list(CELL), how="left")
     write_table(out / TABLE_FILES["trends"], pa.Table.from_pandas(trends.trends, preserve_index=False))
     partial = out / "trends.csv.partial"
     trends.trends.to_csv(partial, index=False, float_format="%.6g")

@@ -231,40 +231,70 @@ def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], conf
                   n_undated, documents)
 
 
-CLASSIFIER_COLUMNS = ["clf_n_svc", "clf_n_gvc", "clf_n_both", "clf_svc_share", "clf_svc_share_low",
-                      "clf_svc_share_high"]
+CLASSIFIER_COLUMNS = ["clf_n_svc", "clf_n_gvc", "clf_n_both", "clf_method", "clf_svc_share", "clf_svc_share_low",
+                      "clf_svc_share_high", "clf_share_rmse", "clf_svc_share_me_low", "clf_svc_share_me_high"]
 
 
-def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConfig | None = None) -> pd.DataFrame:
-    """The shift index from a classifier's sentence frames, per cell: svc / (svc + gvc) sentences, a
-    ``both`` sentence counting on each side, with intervals from the same resampling as the lexicon's."""
+def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConfig | None = None,
+                     share_rmse: dict[str, float] | None = None) -> pd.DataFrame:
+    """The shift index from a classifier's sentence frames, per cell.
+
+    With ``p_svc``/``p_gvc`` in the frames (models with the codebook's labels), the share is
+    *probabilistic*: sum of p_svc / (sum of p_svc + sum of p_gvc) over the cell's sentences, which on
+    held-out gold was closer to the gold share than counting decided labels and than the adjusted
+    count (README, "Presence and the SVC share"). Without them it is the *counted* share, a ``both``
+    sentence counting on each side. ``clf_method`` says which. ``clf_n_*`` count decided labels either way.
+
+    Two intervals: ``clf_svc_share_low/high`` from resampling documents (sentences when the cell has one
+    document), as the lexicon's; and ``clf_svc_share_me_low/me_high``, which also carries the classifier's
+    own error: each resample's share is moved by a draw from a normal with the root-mean-square share
+    error the model showed in cross-validation (``share_rmse`` per language, from its card; for a cell of
+    several languages the largest). No card estimate, no ME interval."""
     config = config or TrendsConfig()
+    share_rmse = share_rmse or {}
     documents, _ = cell_documents(tables, config)
     labels = ("svc", "gvc", "both")
-    per_doc = pd.crosstab(frames["doc_id"], frames["frame"]).reindex(
-        index=documents["doc_id"], columns=list(labels), fill_value=0).to_numpy(dtype=float)
+    probabilistic = {"p_svc", "p_gvc"} <= set(frames.columns) and frames[["p_svc", "p_gvc"]].notna().all().all()
+    frames = frames.assign(**{f"is_{label}": (frames["frame"] == label).astype(float) for label in labels})
+    if not probabilistic:
+        frames = frames.assign(p_svc=frames["is_svc"] + frames["is_both"], p_gvc=frames["is_gvc"] + frames["is_both"])
+    columns = [f"is_{label}" for label in labels] + ["p_svc", "p_gvc"]
+    per_doc = frames.groupby("doc_id")[columns].sum().reindex(documents["doc_id"], fill_value=0.0).to_numpy()
     frames_by_doc = frames.groupby("doc_id").indices
     rows = []
     for cell, positions in _cells(documents):
-        if len(positions) == 1:
-            doc_frames = frames.iloc[frames_by_doc.get(documents["doc_id"].iloc[positions[0]], [])]["frame"]
-            units = np.stack([(doc_frames == label).to_numpy(dtype=float) for label in labels], axis=1)
+        if len(positions) == 1:  # one document: its sentences are the units
+            units = frames.iloc[frames_by_doc.get(documents["doc_id"].iloc[positions[0]], [])][columns].to_numpy()
         else:
             units = per_doc[positions]
-        n_svc, n_gvc, n_both = (int(x) for x in units.sum(axis=0)) if len(units) else (0, 0, 0)
-        low = high = np.nan
+        totals = units.sum(axis=0) if len(units) else np.zeros(len(columns))
+        n_svc, n_gvc, n_both = (int(x) for x in totals[:3])
+        svc, gvc = totals[3], totals[4]
+        langs = documents["lang"].iloc[positions].unique() if "lang" in documents else []
+        rmse = max((share_rmse[lang] for lang in langs if lang in share_rmse), default=np.nan)
+        low = high = me_low = me_high = np.nan
         if config.resamples and len(units):
-            sampled = _weights(len(units), config.resamples, config.seed, ("classifier", *cell)) @ units
-            svc, gvc = sampled[:, 0] + sampled[:, 2], sampled[:, 1] + sampled[:, 2]
+            sampled = _weights(len(units), config.resamples, config.seed, ("classifier", *cell)) @ units[:, 3:]
             with np.errstate(divide="ignore", invalid="ignore"):
-                shares = np.where(svc + gvc > 0, svc / (svc + gvc), np.nan)
+                shares = np.where(sampled.sum(axis=1) > 0, sampled[:, 0] / sampled.sum(axis=1), np.nan)
             bounds = _interval(shares[:, None], config.confidence)
             low, high = float(bounds[0][0]), float(bounds[1][0])
-        both_sides = n_svc + n_gvc + 2 * n_both
+            if np.isfinite(rmse):
+                noise = _noise(config.resamples, config.seed, cell) * rmse
+                bounds = _interval(np.clip(shares + noise, 0.0, 1.0)[:, None], config.confidence)
+                me_low, me_high = float(bounds[0][0]), float(bounds[1][0])
         rows.append({**dict(zip(CELL, cell, strict=True)), "clf_n_svc": n_svc, "clf_n_gvc": n_gvc,
-                     "clf_n_both": n_both, "clf_svc_share": (n_svc + n_both) / both_sides if both_sides else np.nan,
-                     "clf_svc_share_low": low, "clf_svc_share_high": high})
+                     "clf_n_both": n_both, "clf_method": "probabilistic" if probabilistic else "counted",
+                     "clf_svc_share": svc / (svc + gvc) if svc + gvc else np.nan,
+                     "clf_svc_share_low": low, "clf_svc_share_high": high, "clf_share_rmse": rmse,
+                     "clf_svc_share_me_low": me_low, "clf_svc_share_me_high": me_high})
     return pd.DataFrame(rows, columns=CELL + CLASSIFIER_COLUMNS)
+
+
+def _noise(resamples: int, seed: int, cell: tuple) -> np.ndarray:
+    """Standard normal draws for a cell's measurement-error interval, reproducible like its resamples."""
+    cell_seed = zlib.crc32("\x1f".join(map(str, ("measurement error", *cell))).encode())
+    return np.random.default_rng([seed, cell_seed]).standard_normal(resamples)
 
 
 def lexicon_concepts(lexicon) -> dict[str, tuple[str, str]]:

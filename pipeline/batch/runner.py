@@ -290,7 +290,9 @@ def classify_sentences(out: Path, config: PipelineConfig, summary: RunSummary, c
     for problem in feature_drift(config.classify.model):
         logger.warning("%s", problem)
         summary.notes.append(f"classifier: {problem}")
-    count = classify_run(out, classifier)
+    from pipeline.classify.persist import read_card
+
+    count = classify_run(out, classifier, card=read_card(config.classify.model))
     summary.notes.append(f"classifier {config.classify.model}: {count:,} sentences in "
                          f"{time.perf_counter() - started:.1f} s")
 

@@ -8,8 +8,12 @@ files only (skops, safetensors) and a card.
 """
 
 from pipeline.classify.data import Example, read_examples
+from pipeline.classify.evaluate import cross_validate, evaluate_model, presence_probabilities
 from pipeline.classify.models import MODEL_TYPES, TfidfFrameClassifier, TransformerFrameClassifier, UseFrameClassifier
-from pipeline.classify.persist import ModelLoadError, load_model, save_model
+from pipeline.classify.persist import ModelLoadError, load_model, read_card, save_model
+from pipeline.classify.predict import predict_records
+from pipeline.classify.train import train
 
 __all__ = ["MODEL_TYPES", "Example", "ModelLoadError", "TfidfFrameClassifier", "TransformerFrameClassifier",
-           "UseFrameClassifier", "load_model", "read_examples", "save_model"]
+           "UseFrameClassifier", "cross_validate", "evaluate_model", "load_model", "predict_records",
+           "presence_probabilities", "read_card", "read_examples", "save_model", "train"]

@@ -1,5 +1,6 @@
-"""Training and evaluation data: JSONL lines ``{"text", "lang"?, "label"}`` (the gold sets' ``frame`` is read
-as the label), with a hash that identifies exactly what a model was trained on."""
+"""Training and evaluation data: JSONL lines ``{"text", "lang"?, "label", "doc_id"?}`` (the gold sets' ``frame``
+is read as the label; ``doc_id`` groups sentences of one document in cross-validation), with a hash that
+identifies exactly what a model was trained on."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class Example:
     id: str = ""
     source: str = ""  # the file it came from
     rule: str = ""  # for weak labels: the rule that produced the label
+    doc_id: str = ""  # the document the sentence comes from: cross-validation keeps a document in one fold
 
 
 def read_examples(paths: Iterable[str | Path], *, require_label: bool = True) -> list[Example]:
@@ -48,7 +50,7 @@ def read_examples(paths: Iterable[str | Path], *, require_label: bool = True) ->
             lang = record.get("lang") or detect_language(text).lang or "en"
             examples.append(Example(text, "zh" if lang == "mixed" else lang, label,
                                     str(record.get("id", f"{Path(path).name}:{number}")), path,
-                                    str(record.get("rule", ""))))
+                                    str(record.get("rule", "")), str(record.get("doc_id") or "")))
     except RecordError as error:
         raise DataError(str(error)) from None
     return examples
@@ -66,7 +68,8 @@ def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
 
 def write_examples(path: str | Path, examples: Iterable[Example]) -> int:
     return write_jsonl(path, ({"id": e.id, "text": e.text, "lang": e.lang, "label": e.label,
-                               **({"rule": e.rule} if e.rule else {})} for e in examples))
+                               **({"rule": e.rule} if e.rule else {}), **({"doc_id": e.doc_id} if e.doc_id else {})}
+                              for e in examples))
 
 
 def data_hash(examples: Iterable[Example]) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 from pipeline.classify.data import Example
 from pipeline.io import normalize_text
@@ -142,7 +142,12 @@ def presence_scores(y_true: Sequence[str], probabilities: np.ndarray, classes: S
     for name, (svc, gvc) in {"classify_and_count": (decided["svc"], decided["gvc"]),
                              "probabilistic": (p["svc"], p["gvc"])}.items():
         estimate, draws = share(svc, gvc)
-        shares[name] = {"estimate": estimate, "error": estimate - gold_share, "error_ci": interval(draws - gold_draws)}
+        errors = (draws - gold_draws)[np.isfinite(draws - gold_draws)]
+        error_sd = float(errors.std()) if len(errors) else float("nan")
+        # The root-mean-square error (bias and spread together) is what the trend tables add to a share's
+        # interval for the classifier's own error (pipeline.aggregate.trends.classifier_shift).
+        shares[name] = {"estimate": estimate, "error": estimate - gold_share, "error_ci": interval(draws - gold_draws),
+                        "error_sd": error_sd, "rmse": float(np.hypot(estimate - gold_share, error_sd))}
     result["svc_share"] = shares
     return result
 
@@ -201,13 +206,16 @@ def cross_validated_scores(predictions: Predictions, folds: int, n_extra: int) -
 
 def cross_validated_predictions(model, examples: Sequence[Example], *, extra: Sequence[Example] = (),
                                 folds: int = 5, seed: int = 0, fit: Callable | None = None) -> tuple[Predictions, int]:
-    """Refit ``model``'s configuration on ``folds`` folds of ``examples`` (stratified by language and
-    label), each time with ``extra`` training data too, and predict the held-out fold. ``extra``
-    sentences whose text is in ``examples`` are dropped, so no evaluated sentence is trained on.
-    ``fit(model, train_examples)`` overrides how a fold is fitted (e.g. to weight weak labels). Returns
-    the predictions and the number of extra examples used."""
+    """Refit ``model``'s configuration on ``folds`` folds of ``examples`` and predict each held-out fold,
+    each time with ``extra`` training data too. Folds are grouped by document (``Example.doc_id``; a
+    sentence without one is its own group), so no fold is scored on sentences whose neighbours it was
+    trained on, and stratified by language and label as far as the groups allow. ``extra`` sentences whose
+    text is in ``examples`` are dropped, and so are those from a document of ``examples``, so no evaluated
+    sentence or document is trained on. ``fit(model, train_examples)`` overrides how a fold is fitted (e.g.
+    to weight weak labels). Returns the predictions and the number of extra examples used."""
     texts = {normalize_text(e.text) for e in examples}
-    extra = [e for e in extra if normalize_text(e.text) not in texts]
+    held_documents = {e.doc_id for e in examples if e.doc_id}
+    extra = [e for e in extra if normalize_text(e.text) not in texts and e.doc_id not in held_documents]
     strata = np.array([f"{e.lang}-{e.label}" for e in examples])
     counts = {stratum: int((strata == stratum).sum()) for stratum in set(strata)}
     largest = {}
@@ -215,11 +223,15 @@ def cross_validated_predictions(model, examples: Sequence[Example], *, extra: Se
         largest.setdefault(stratum.split("-")[0], stratum)
     # Strata rarer than the number of folds (1 "both" sentence) are stratified with their language's largest.
     strata = np.array([s if counts[s] >= folds else largest[s.split("-")[0]] for s in strata])
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    groups = np.array([e.doc_id or f"sentence:{e.id}:{at}" for at, e in enumerate(examples)])
+    if len(set(groups)) < folds:
+        raise ValueError(f"{folds}-fold cross-validation grouped by document needs at least {folds} documents; "
+                         f"the examples come from {len(set(groups))}")
+    splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
     predicted: list[str] = [""] * len(examples)
     classes: list[str] = sorted({e.label for e in list(examples) + list(extra)})
     probabilities = np.zeros((len(examples), len(classes)))
-    for train, test in splitter.split(np.zeros(len(examples)), strata):
+    for train, test in splitter.split(np.zeros(len(examples)), strata, groups):
         fold = clone(model)
         train_examples = list(extra) + [examples[i] for i in train]
         if fit is not None:

@@ -15,7 +15,10 @@ from pipeline.store import read_table, write_table
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "frame-tfidf"
 FRAMES = pa.schema([("doc_id", pa.string()), ("sentence_id", pa.int32()), ("frame", pa.string()),
-                    ("confidence", pa.float64()), ("scores", pa.string())])
+                    ("confidence", pa.float64()), ("scores", pa.string()), ("p_svc", pa.float64()),
+                    ("p_gvc", pa.float64())])
+# frames.parquet's schema metadata: the model and its cross-validated error in the SVC share, per language.
+FRAMES_METADATA = b"policy_pipeline.classifier"
 
 
 def default_model_dir() -> Path:
@@ -36,11 +39,31 @@ def predict_records(model, paths) -> list[dict]:
             for index, (example, row) in enumerate(zip(examples, probabilities, strict=True))]
 
 
-def classify_run(out_dir: str | Path, model, batch: int = 2000) -> int:
-    """Predict every sentence of a run folder into ``frames.parquet``; returns the number of sentences."""
+def share_errors(card: dict) -> dict[str, float]:
+    """Per language, the root-mean-square error of the model's probabilistic SVC share in its card's
+    cross-validated estimate (``train --cv``): how far the share of held-out gold sentences was from the
+    gold share, bias and spread together. Empty when the card has no such estimate."""
+    def step(value, key):
+        return value.get(key) if isinstance(value, dict) else None
+
+    cross_validated = step(step(card, "metrics"), "cross_validated")
+    errors = {}
+    for lang, scores in (cross_validated.items() if isinstance(cross_validated, dict) else ()):
+        rmse = step(step(step(step(scores, "presence"), "svc_share"), "probabilistic"), "rmse")
+        if lang != "all" and isinstance(rmse, int | float) and np.isfinite(rmse):
+            errors[lang] = float(rmse)
+    return errors
+
+
+def classify_run(out_dir: str | Path, model, batch: int = 2000, *, card: dict | None = None) -> int:
+    """Predict every sentence of a run folder into ``frames.parquet`` (the frame, its confidence, every
+    label's probability, and ``p_svc``/``p_gvc`` when the labels are the codebook's); the schema metadata
+    keeps the model's cross-validated share error from ``card`` for the trend tables. Returns the number of
+    sentences."""
     sentences = read_table(out_dir, "sentences", ["doc_id", "sentence_id", "text"])
     classes = [str(label) for label in model.classes_]
-    frames, confidences, scores = [], [], []
+    codebook = {"svc", "gvc"} <= set(classes)
+    frames, confidences, scores, p_svc, p_gvc = [], [], [], [], []
     texts = sentences["text"].tolist()
     for start in range(0, len(texts), batch):
         probabilities = model.predict_proba(texts[start:start + batch])
@@ -50,7 +73,28 @@ def classify_run(out_dir: str | Path, model, batch: int = 2000) -> int:
             confidences.append(float(row[best]))
             scores.append(json.dumps({label: round(float(value), 4) for label, value in zip(classes, row,
                                                                                              strict=True)}))
+        if codebook:
+            presence = presence_probabilities(probabilities, classes)
+            p_svc.extend(presence["svc"].tolist())
+            p_gvc.extend(presence["gvc"].tolist())
+    if not codebook:
+        p_svc = p_gvc = [None] * len(frames)
+    schema = FRAMES.with_metadata({FRAMES_METADATA: json.dumps(
+        {"share_rmse": share_errors(card or {}), "labels": classes}).encode()})
     table = pa.table({"doc_id": sentences["doc_id"].tolist(), "sentence_id": sentences["sentence_id"].tolist(),
-                      "frame": frames, "confidence": confidences, "scores": scores}, schema=FRAMES)
+                      "frame": frames, "confidence": confidences, "scores": scores, "p_svc": p_svc,
+                      "p_gvc": p_gvc}, schema=schema)
     write_table(Path(out_dir) / "frames.parquet", table)
     return len(frames)
+
+
+def frames_metadata(path: str | Path) -> dict:
+    """What :func:`classify_run` stored beside the frames (``share_rmse`` per language); empty for a
+    frames table written before it did."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(path).metadata or {}
+    try:
+        return json.loads(metadata.get(FRAMES_METADATA, b"{}"))
+    except ValueError:
+        return {}

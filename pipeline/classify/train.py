@@ -61,7 +61,7 @@ def train(data: Sequence[str | Path], model_type: str, out_dir: str | Path, *, w
     from pipeline.classify.persist import save_model
 
     labelled = read_examples(data)
-    weak_examples = [e if e.rule else Example(e.text, e.lang, e.label, e.id, e.source, "weak")
+    weak_examples = [e if e.rule else Example(e.text, e.lang, e.label, e.id, e.source, "weak", e.doc_id)
                      for e in read_examples(weak)]
     if not labelled and not weak_examples:
         raise ValueError("no training examples")

@@ -59,7 +59,7 @@ def weak_labels(out_dir: str | Path, *, per_class: int = 1500, seed: int = 13, m
     for _, positions in sorted(rows.groupby(["lang", "label"]).indices.items()):
         chosen.extend(positions if len(positions) <= per_class else rng.choice(positions, per_class, replace=False))
     picked = rows.iloc[sorted(chosen)]  # in corpus order
-    examples = [Example(text, lang, label, f"{doc_id}#{sentence_id}", str(out_dir), rule)
+    examples = [Example(text, lang, label, f"{doc_id}#{sentence_id}", str(out_dir), rule, doc_id)
                 for doc_id, sentence_id, lang, text, label, rule in picked[
                     ["doc_id", "sentence_id", "lang", "text", "label", "rule"]].itertuples(index=False)]
     return WeakLabels(examples, available, len(negated_only))

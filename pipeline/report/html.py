@@ -64,13 +64,20 @@ def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, li
 
 
 def classifier_chart(clf_shift: pd.DataFrame, min_sentences: int = MIN_SHIFT_MENTIONS) -> Chart:
-    """The classifier's SVC share ((svc + both) / (svc + gvc + 2 both) sentences) by jurisdiction."""
+    """The classifier's SVC share by jurisdiction, with the interval that also carries the classifier's
+    cross-validated error where the model's card has it (the sampling-only interval otherwise)."""
     rows = _pooled(clf_shift)
     rows = rows[rows["clf_n_svc"] + rows["clf_n_gvc"] + 2 * rows["clf_n_both"] >= min_sentences]
-    return Chart(f"Classifier SVC share: svc / (svc + gvc) sentences (periods with {min_sentences}+ of them)",
+    method = rows["clf_method"].iloc[0] if "clf_method" in rows and len(rows) else "counted"
+    with_error = "clf_svc_share_me_low" in rows and rows["clf_svc_share_me_low"].notna().any()
+    formula = "sum p_svc / (p_svc + p_gvc)" if method == "probabilistic" else "svc / (svc + gvc) sentences"
+    band = "interval with the classifier's error" if with_error else "sampling interval"
+    low, high = ("clf_svc_share_me_low", "clf_svc_share_me_high") if with_error else ("clf_svc_share_low",
+                                                                                         "clf_svc_share_high")
+    return Chart(f"Classifier SVC share: {formula}; {band} (periods with {min_sentences}+ framed sentences)",
                  "SVC share", [
-                     Series(jurisdiction, [Point(r.period, _nan(r.clf_svc_share), _nan(r.clf_svc_share_low),
-                                                 _nan(r.clf_svc_share_high), f"clf|{jurisdiction}|{r.period}",
+                     Series(jurisdiction, [Point(r.period, _nan(r.clf_svc_share), _nan(getattr(r, low)),
+                                                 _nan(getattr(r, high)), f"clf|{jurisdiction}|{r.period}",
                                                  f"(svc {r.clf_n_svc}, gvc {r.clf_n_gvc}, both {r.clf_n_both})")
                                            for r in group.itertuples()])
                      for jurisdiction, group in rows.groupby("jurisdiction", sort=True)], y_max=1.0,

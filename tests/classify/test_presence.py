@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -59,3 +60,85 @@ def test_compare_and_predict_report_presence_on_real_gold(tmp_path):
         main, ["classify", "predict", str(sentences)]).output.splitlines() if line.startswith("{")]
     assert row["p_svc"] == pytest.approx(row["scores"]["svc"] + row["scores"]["both"], abs=1e-5)
     assert row["p_gvc"] == pytest.approx(row["scores"]["gvc"] + row["scores"]["both"], abs=1e-5)
+
+
+def test_cross_validation_keeps_each_document_in_one_fold():
+    from collections import Counter
+
+    from pipeline.classify import TfidfFrameClassifier, read_examples
+    from pipeline.classify.evaluate import cross_validated_predictions
+
+    gold = read_examples([SHARED / "eval" / "en_dev2.jsonl"])
+    sentences_per_document = Counter(e.doc_id for e in gold)
+    assert max(sentences_per_document.values()) > 1  # documents with several sentences: the case that leaks
+    trained: list[Counter] = []
+
+    def fit(model, examples):
+        trained.append(Counter(e.doc_id for e in examples))
+        model.fit([e.text for e in examples], [e.label for e in examples])
+
+    predictions, _ = cross_validated_predictions(TfidfFrameClassifier(), gold, folds=5, fit=fit)
+    assert len(trained) == 5 and len(predictions.predicted) == len(gold)
+    for fold in trained:  # a document is trained on whole or not at all, never split across train and test
+        assert all(fold[doc] in (0, n) for doc, n in sentences_per_document.items())
+    held_out = Counter(doc for fold in trained for doc, n in sentences_per_document.items() if fold[doc] == 0)
+    assert set(held_out.values()) == {1}  # each document is scored in exactly one fold
+
+
+def test_classifier_share_is_probabilistic_and_its_error_widens_the_interval():
+    import pandas as pd
+
+    from pipeline.aggregate.tables import RunTables
+    from pipeline.aggregate.trends import classifier_shift
+    from pipeline.classify.persist import read_card
+    from pipeline.classify.predict import share_errors
+    from pipeline.config import TrendsConfig
+
+    documents = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "year": [2020] * 6, "jurisdiction": ["CN"] * 6,
+                              "corpus": ["c"] * 6, "lang": ["zh"] * 6, "doc_type": [None] * 6})
+    rng = np.random.default_rng(3)
+    p_svc, p_gvc = rng.uniform(size=60), rng.uniform(size=60)
+    frames = pd.DataFrame({"doc_id": [f"d{i % 6}" for i in range(60)], "sentence_id": range(60),
+                           "frame": np.where(p_svc > p_gvc, "svc", "gvc"), "p_svc": p_svc, "p_gvc": p_gvc})
+    tables = RunTables(Path("."), documents, pd.DataFrame(columns=["doc_id"]), 0)
+    config = TrendsConfig(resamples=500)
+    plain = classifier_shift(tables, frames, config).iloc[-1]
+    assert plain["clf_method"] == "probabilistic"
+    assert plain["clf_svc_share"] == pytest.approx(p_svc.sum() / (p_svc.sum() + p_gvc.sum()))
+    assert np.isnan(plain["clf_svc_share_me_low"])  # no error estimate, no ME interval
+    rmse = share_errors(read_card(DEFAULT_MODEL))
+    assert set(rmse) == {"zh", "en"} and all(0 < value < 0.2 for value in rmse.values())
+    widths = []
+    for error in (rmse["zh"], 0.15):
+        row = classifier_shift(tables, frames, config, {"zh": error}).iloc[-1]
+        assert row["clf_svc_share_me_low"] <= row["clf_svc_share_low"] <= row["clf_svc_share"]
+        assert row["clf_svc_share"] <= row["clf_svc_share_high"] <= row["clf_svc_share_me_high"]
+        widths.append(row["clf_svc_share_me_high"] - row["clf_svc_share_me_low"])
+    assert widths[1] > widths[0] > plain["clf_svc_share_high"] - plain["clf_svc_share_low"]
+    counted = classifier_shift(tables, frames.drop(columns=["p_svc", "p_gvc"]), config).iloc[-1]
+    assert counted["clf_method"] == "counted"
+    assert counted["clf_svc_share"] == pytest.approx((p_svc > p_gvc).mean())
+
+
+def test_retraining_from_python_as_the_readme_shows(tmp_path):
+    from pipeline.classify import (
+        TfidfFrameClassifier,
+        cross_validate,
+        evaluate_model,
+        load_model,
+        read_card,
+        read_examples,
+        train,
+    )
+
+    files = [SHARED / "eval" / "zh_dev.jsonl", SHARED / "eval" / "en_dev.jsonl"]
+    gold = read_examples(files)
+    assert all(e.doc_id for e in gold)  # the gold's documents group the folds
+    cv = cross_validate(TfidfFrameClassifier(), gold, folds=5)
+    assert 0 < cv["zh"]["presence"]["svc_present"]["f1"] <= 1 and cv["folds"] == 5
+    model, card = train(files, "tfidf", tmp_path / "mine", cv_folds=5)
+    assert read_card(tmp_path / "mine")["metrics"]["cross_validated"]["zh"]["presence"]["svc_share"][
+        "probabilistic"]["rmse"] > 0
+    held_out = read_examples([SHARED / "eval" / "zh_dev2.jsonl"])
+    scores = evaluate_model(load_model(tmp_path / "mine"), held_out)["zh"]["presence"]
+    assert 0 < scores["gvc_present"]["f1"] <= 1 and scores["svc_share"]["gold"] > 0
