@@ -32,17 +32,24 @@ def _number(value, digits: int = 3) -> str:
 @click.option("--seed", type=int, help="Bootstrap seed (same seed, same intervals).")
 @click.option("--jurisdiction", help="Print only this jurisdiction.")
 @click.option("--last", type=int, default=8, show_default=True, help="Print the last N periods.")
+@click.option("--by", "by", type=click.Choice(["family", "term"]), default="family", show_default=True,
+              help="Print the SVC share and family rates, or the terms behind a concept (with --concept).")
+@click.option("--concept", help="With --by term: the concept whose terms to print.")
 @config_options
-def trends(out_dir, period, group_by, resamples, seed, jurisdiction, last, workers, config_path, overrides,
-           quiet) -> None:
-    """Recompute the trend tables of OUT_DIR (trends.parquet/.csv, shift.parquet, changepoints.parquet)
-    and print the SVC share and family rates per jurisdiction.
+def trends(out_dir, period, group_by, resamples, seed, jurisdiction, last, by, concept, workers, config_path,
+           overrides, quiet) -> None:
+    """Recompute the trend tables of OUT_DIR (trends.parquet/.csv, shift.parquet, changepoints.parquet,
+    terms.parquet) and print the SVC share and family rates per jurisdiction, or, with --by term, which
+    words make a concept's counts.
 
     \b
     Example:
       policy-pipeline trends out/
       policy-pipeline trends out/ --period quarter --group-by doc_type --resamples 2000
+      policy-pipeline trends out/ --by term --concept supply_chain_security --jurisdiction CN
     """
+    if by == "term" and not concept:
+        raise PipelineCommandError("--by term needs --concept (e.g. --concept supply_chain_security)")
     from pipeline.aggregate.outputs import write_trends
 
     settings = list(overrides)
@@ -55,6 +62,9 @@ def trends(out_dir, period, group_by, resamples, seed, jurisdiction, last, worke
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
     if quiet:
+        return
+    if by == "term":
+        _print_terms(out_dir, concept, jurisdiction, last)
         return
     shift = result.shift[result.shift["group"] == "*"]
     families = result.trends[(result.trends["group"] == "*") & (result.trends["level"] == "family")]
@@ -126,6 +136,123 @@ def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, corpus, 
                  f"{comparison.ci[1]:+.3f} ({comparison.resamples} resamples)")
 
 
+def _print_terms(out_dir, concept: str, jurisdiction: str | None, last: int) -> None:
+    from pipeline.store import read_table
+
+    terms = read_table(out_dir, "terms")
+    rows = terms[terms["concept"] == concept]
+    if rows.empty:
+        known = sorted(terms["concept"].unique())
+        _fail(ValueError(f"no mention of {concept!r} in this run (concepts with mentions: {', '.join(known)})"))
+    for name, group in rows.groupby("jurisdiction"):
+        if jurisdiction and name != jurisdiction:
+            continue
+        periods = sorted(group["period"].unique())[-last:]
+        pivot = group[group["period"].isin(periods)].pivot_table(index="term", columns="period",
+                                                                 values="n_mentions", aggfunc="sum", fill_value=0)
+        pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+        table = Table("term", *periods, title=f"{name}: {concept}, counted mentions by term", header_style="bold")
+        for term, counts in pivot.head(15).iterrows():
+            table.add_row(term, *(str(int(counts[p])) for p in periods))
+        if len(pivot) > 15:
+            table.add_row(f"({len(pivot) - 15} more terms)", *(str(int(pivot[p].iloc[15:].sum())) for p in periods))
+        stdout.print(table)
+
+
+@click.command()
+@OUT_DIR
+@click.option("--jurisdiction", help="One jurisdiction (default: every one with documents in both periods).")
+@click.option("--periods", nargs=2, metavar="A B", required=True, help="Two periods, e.g. 2000-2015 2019-2025.")
+@click.option("--corpus", help="Only the documents of this corpus.")
+@click.option("--top-terms", type=int, default=10, show_default=True,
+              help="Leave out each of this many most frequent svc/gvc terms in turn.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: per jurisdiction, the summary and every variant.")
+@config_options
+def robustness(out_dir, jurisdiction, periods, corpus, top_terms, as_json, workers, config_path, overrides,
+               quiet) -> None:
+    """Does the shift between two periods survive other lexicon choices? Recomputed from the stored
+    mentions (nothing re-tagged) leaving out each svc/gvc concept in turn, each of the most frequent terms
+    in turn, and under the lexicon profiles (core terms only, no 改革开放, no food and energy security, and
+    yours in trends.profiles); prints the range, the choice that moves the result most, and whether sign
+    and significance hold under every choice.
+
+    \b
+    Example:
+      policy-pipeline robustness out/ --periods 2000-2015 2019-2025
+      policy-pipeline robustness out/ --jurisdiction CN --periods 2000-2015 2019-2025 --json
+    """
+    from pipeline.aggregate.robustness import ProfileError, jurisdictions_with_both, load_profiles
+    from pipeline.aggregate.robustness import robustness as robustness_of
+    from pipeline.aggregate.tables import RunTables
+    from pipeline.aggregate.trends import lexicon_concepts
+    from pipeline.lexicon import load_lexicon
+
+    config = load_config(config_path, overrides, workers)
+    try:
+        tables = RunTables.read(out_dir)
+        profiles, core = load_profiles(config.trends.profiles)
+        names = [jurisdiction] if jurisdiction else jurisdictions_with_both(tables, tuple(periods), corpus)
+        if not names:
+            raise ValueError(f"no jurisdiction has documents in both {periods[0]} and {periods[1]}")
+        concepts = lexicon_concepts(load_lexicon(config.tag.lexicon))
+        results = [robustness_of(tables, concepts, name, tuple(periods), config.trends, profiles=profiles,
+                                 core_terms=core, top_terms=top_terms, corpus=corpus) for name in names]
+    except (FileNotFoundError, ValueError, ProfileError) as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps([result.as_dict() for result in results], ensure_ascii=False))
+        return
+    from rich.cells import cell_len
+
+    level = f"{int(config.trends.confidence * 100)}%"
+    for result in results:
+        summary = result.summary()
+        click.echo(f"{result.jurisdiction}: the shift {periods[0]} -> {periods[1]} under other lexicon choices\n"
+                   f"{'variant':<42}{'share a':>8}{'share b':>8}{'diff':>8}  {level} CI")
+        for variant in [result.baseline, *result.variants]:
+            name = f"{variant.kind}: {variant.name}"
+            while cell_len(name) > 40:  # display columns: a Chinese term is two per character
+                name = name[:-2] + "…"
+            interval = (f"{variant.ci[0]:+.3f} to {variant.ci[1]:+.3f}" if not math.isnan(variant.ci[0]) else "-")
+            diff = f"{variant.diff:+.3f}" if not math.isnan(variant.diff) else "-"
+            click.echo(f"{name}{' ' * (42 - cell_len(name))}{_number(variant.a):>8}{_number(variant.b):>8}"
+                       f"{diff:>8}  {interval}")
+        click.echo(f"{result.jurisdiction}: difference {summary['diff']:+.3f}; over {summary['n_variants']} "
+                   f"variants from {summary['range'][0]:+.3f} to {summary['range'][1]:+.3f}, most moved by "
+                   f"{summary['most_moved_by']}; sign holds: {'yes' if summary['sign_holds'] else 'NO'}; "
+                   f"significance holds: {'yes' if summary['significance_holds'] else 'no'}\n")
+
+
+@click.command("doc-concepts")
+@OUT_DIR
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the matrix: .csv or .parquet.")
+@click.option("--negated", is_flag=True, help="Count negated mentions too.")
+def doc_concepts_command(out_dir, output, negated) -> None:
+    """The document x concept matrix of a run, for regressions: one row per dated document with its
+    metadata, and per concept the counted mentions and their rate per 10k tokens.
+
+    \b
+    Example:
+      policy-pipeline doc-concepts out/ -o doc_concepts.csv
+    """
+    from pipeline.aggregate.tables import RunTables
+    from pipeline.aggregate.terms import doc_concepts
+
+    if not output.endswith((".csv", ".parquet")):
+        raise PipelineCommandError(f"--output must end in .csv or .parquet, got {output!r}")
+    try:
+        matrix = doc_concepts(RunTables.read(out_dir), include_negated=negated)
+    except (FileNotFoundError, ValueError) as error:
+        _fail(error)
+    if output.endswith(".csv"):
+        matrix.to_csv(output, index=False, float_format="%.6g")
+    else:
+        matrix.to_parquet(output, index=False)
+    n_concepts = sum(column.endswith("_per_10k") for column in matrix.columns)
+    stdout.print(f"wrote {output}: {len(matrix):,} documents x {n_concepts} concepts")
+
+
 @click.command()
 @OUT_DIR
 @click.option("--since", type=int, help="Only periods from this year on.")
@@ -167,17 +294,19 @@ def changepoints(out_dir, since, as_json, workers, config_path, overrides, quiet
 @click.option("--year", help="A year or YEAR-YEAR.")
 @click.option("--jurisdiction", help="CN, US, EU, ...")
 @click.option("--entity", help="Only sentences naming this canonical id (e.g. org:european_commission).")
+@click.option("--term", help="Only mentions of this term, as `trends --by term` lists them (e.g. 粮食安全).")
 @click.option("--negated", is_flag=True, help="Include negated mentions.")
 @click.option("--limit", type=int, default=20, show_default=True, help="At most N lines (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON objects: doc_id, year, jurisdiction, concept, "
                                                       "text (the mention), sentence, offsets.")
-def evidence(out_dir, concept, family, year, jurisdiction, entity, negated, limit, as_json) -> None:
+def evidence(out_dir, concept, family, year, jurisdiction, entity, term, negated, limit, as_json) -> None:
     """Keyword-in-context lines for the mentions behind a trend cell.
 
     \b
     Example:
       policy-pipeline evidence out/ --concept supply_chain_security --year 2021 --jurisdiction CN
       policy-pipeline evidence out/ --family svc --entity gpe:CN --limit 5 --json
+      policy-pipeline evidence out/ --concept supply_chain_security --term 粮食安全 --jurisdiction CN
     """
     from pipeline.aggregate.evidence import evidence as find_evidence
     from pipeline.aggregate.evidence import kwic_line
@@ -186,7 +315,7 @@ def evidence(out_dir, concept, family, year, jurisdiction, entity, negated, limi
         raise PipelineCommandError("give --concept or --family")
     try:
         rows = find_evidence(out_dir, concept=concept, family=family, year=year, jurisdiction=jurisdiction,
-                             entity=entity, include_negated=negated, limit=limit or None)
+                             entity=entity, include_negated=negated, limit=limit or None, term=term)
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
     if as_json:
@@ -267,4 +396,4 @@ def lexicon_suggest(out_dir, period, baseline, jurisdiction, lang, min_count, to
     stdout.print(table)
 
 
-COMMANDS = (trends, shift, changepoints, evidence, report)
+COMMANDS = (trends, shift, robustness, changepoints, evidence, doc_concepts_command, report)

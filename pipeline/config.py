@@ -145,8 +145,16 @@ class TrendsConfig:
     seed: int = 20240501  # with the same seed, tables (and their intervals) are identical
     include_negated: bool = False  # negated mentions are reported in their own column, not counted
     changepoints_since: int = 0  # change points only on periods from this year on (0: all)
+    profiles: str | None = None  # a YAML file of lexicon profiles for `robustness`, beside the shipped ones
 
     def validate(self) -> None:
+        if self.profiles is not None:
+            from pipeline.aggregate.robustness import ProfileError, load_profiles
+
+            try:
+                load_profiles(self.profiles)
+            except ProfileError as error:
+                raise ConfigError(f"trends.profiles: {error}") from None
         if not 0 < self.confidence < 1:
             raise ConfigError(f"trends.confidence must be between 0 and 1, got {self.confidence}")
         if not 0 <= self.resamples <= MAX_RESAMPLES:

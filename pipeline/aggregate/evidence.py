@@ -20,10 +20,12 @@ EVIDENCE_COLUMNS = ["doc_id", "year", "jurisdiction", "corpus", "concept", "fami
 
 def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | None = None,
              year: str | int | None = None, jurisdiction: str | None = None, entity: str | None = None,
-             include_negated: bool = False, limit: int | None = 20, context: int = 60) -> pd.DataFrame:
+             include_negated: bool = False, limit: int | None = 20, context: int = 60,
+             term: str | None = None) -> pd.DataFrame:
     """Mentions matching the filters, in year and text order, with their sentence and the ``context``
     characters of the sentence on each side (``left``, ``right``). ``year`` is a year or "YEAR-YEAR";
-    ``entity`` keeps mentions whose sentence names that canonical id."""
+    ``entity`` keeps mentions whose sentence names that canonical id; ``term`` keeps mentions of that
+    term (as ``terms.parquet`` groups them: English case, hyphens and spacing ignored)."""
     tables = RunTables.read(out_dir)
     mentions = tables.mentions
     if not include_negated:
@@ -34,6 +36,10 @@ def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | N
         mentions = mentions[mentions["concept"] == concept]
     if family is not None:
         mentions = mentions[mentions["family"] == family]
+    if term is not None:
+        from pipeline.aggregate.terms import term_key
+
+        mentions = mentions[mentions["text"].map(term_key) == term_key(term)]
     documents = tables.documents[["doc_id", "year", "jurisdiction", "corpus"]]
     if year is not None:
         first, last = parse_period_range(str(year))

@@ -9,6 +9,7 @@ import pyarrow as pa
 from pipeline.aggregate.changepoints import change_points
 from pipeline.aggregate.cooccurrence import write_cooccurrence
 from pipeline.aggregate.tables import RunTables
+from pipeline.aggregate.terms import term_table
 from pipeline.aggregate.trends import CELL, Trends, compute_trends, lexicon_concepts
 from pipeline.config import PipelineConfig
 from pipeline.store import TABLE_FILES, read_table, write_table
@@ -23,7 +24,8 @@ def trends_of(out_dir: str | Path, config: PipelineConfig | None = None) -> tupl
 
 
 def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> Trends:
-    """Write ``trends.parquet`` and ``trends.csv``, ``shift.parquet`` and ``changepoints.parquet``."""
+    """Write ``trends.parquet`` and ``trends.csv``, ``shift.parquet``, ``changepoints.parquet`` and
+    ``terms.parquet``."""
     config = config or PipelineConfig()
     out = Path(out_dir)
     trends, tables = trends_of(out, config)
@@ -44,6 +46,8 @@ def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> T
     partial.replace(out / "trends.csv")
     write_table(out / TABLE_FILES["shift"], pa.Table.from_pandas(trends.shift, preserve_index=False))
     write_table(out / TABLE_FILES["changepoints"], pa.Table.from_pandas(breaks, preserve_index=False))
+    write_table(out / TABLE_FILES["terms"], pa.Table.from_pandas(term_table(tables, config.trends),
+                                                                 preserve_index=False))
     return trends
 
 

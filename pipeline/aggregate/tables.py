@@ -11,8 +11,8 @@ from pipeline.store import read_table
 
 DOCUMENT_COLUMNS = ["doc_id", "corpus", "doc_type", "lang", "date", "year", "jurisdiction", "title", "n_tokens",
                     "n_chars", "status"]
-MENTION_COLUMNS = ["doc_id", "sentence_id", "concept", "family", "dimension", "start", "end", "text", "negated",
-                   "counted"]
+MENTION_COLUMNS = ["doc_id", "sentence_id", "concept", "family", "dimension", "start", "end", "text", "rule",
+                   "negated", "counted"]
 
 
 @dataclass

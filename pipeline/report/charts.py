@@ -145,3 +145,63 @@ def render_svg(chart: Chart, width: int = 760, height: int = 300) -> str:
                      f'fill="{marker.color}">{escape(marker.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass
+class Interval:
+    label: str
+    value: float
+    low: float
+    high: float
+    emphasis: bool = False  # the headline row
+
+
+def render_intervals(title: str, rows: list[Interval], reference: float, chart_id: str = "",
+                     width: int = 720) -> str:
+    """A forest plot: one row per estimate (dot and interval), a line at 0 and a dashed line at
+    ``reference`` (the headline). Styles are inline, so the SVG looks the same outside the report."""
+    defined = [row for row in rows if not any(math.isnan(v) for v in (row.value, row.low, row.high))]
+    row_height, top, left, right = 16, 30, 320, 20
+    height = top + row_height * len(rows) + 30
+    lows = [row.low for row in defined] + [0.0, reference]
+    highs = [row.high for row in defined] + [0.0, reference]
+    span = (min(lows), max(highs)) if defined else (-1.0, 1.0)
+    pad = (span[1] - span[0]) * 0.05 or 0.1
+    x_min, x_max = span[0] - pad, span[1] + pad
+
+    def x(value: float) -> float:
+        return left + (value - x_min) / (x_max - x_min) * (width - left - right)
+
+    font = 'font-family="sans-serif" font-size="11"'
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
+             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">',
+             f'<rect width="{width}" height="{height}" fill="#fff"/>',
+             f'<text x="8" y="18" {font} font-size="13" font-weight="600" fill="#222">{escape(title)}</text>',
+             f'<line x1="{x(0):.1f}" y1="{top - 6}" x2="{x(0):.1f}" y2="{height - 26}" stroke="#999"/>',
+             f'<line x1="{x(reference):.1f}" y1="{top - 6}" x2="{x(reference):.1f}" y2="{height - 26}" '
+             f'stroke="#c0392b" stroke-dasharray="4 3"/>']
+    for index, row in enumerate(rows):
+        y = top + row_height * index + row_height / 2
+        weight = ' font-weight="600"' if row.emphasis else ""
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" {font} fill="#333"{weight}>'
+                     f'{escape(row.label)}</text>')
+        if row in defined:
+            color = "#c0392b" if row.emphasis else "#1f5fa8"
+            parts.append(f'<line x1="{x(row.low):.1f}" y1="{y:.1f}" x2="{x(row.high):.1f}" y2="{y:.1f}" '
+                         f'stroke="{color}" stroke-width="1.6"/>')
+            parts.append(f'<circle cx="{x(row.value):.1f}" cy="{y:.1f}" r="3.5" fill="{color}">'
+                         f'<title>{escape(row.label)}: {row.value:+.3f} ({row.low:+.3f} to {row.high:+.3f})</title>'
+                         f'</circle>')
+    for tick in _ticks(x_min, x_max):
+        parts.append(f'<text x="{x(tick):.1f}" y="{height - 10}" text-anchor="middle" {font} fill="#444">'
+                     f'{tick:+.2f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    step = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(step)) if step > 0 else 0.1
+    step = min((m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= step), default=magnitude)
+    first = math.ceil(low / step) * step
+    return [round(first + i * step, 10) for i in range(int((high - first) / step) + 1)]

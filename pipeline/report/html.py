@@ -15,7 +15,7 @@ from pipeline.aggregate.outputs import trends_of
 from pipeline.aggregate.shift import compare_shift
 from pipeline.aggregate.trends import ALL, lexicon_concepts
 from pipeline.config import PipelineConfig
-from pipeline.report.charts import Chart, Marker, Point, Series, color_for, render_svg
+from pipeline.report.charts import Chart, Interval, Marker, Point, Series, color_for, render_intervals, render_svg
 from pipeline.store import TABLE_FILES, read_table
 
 COMPARISON = ("2000-2015", "2019-2025")  # the shift comparison the report leads with, where data allow
@@ -82,6 +82,25 @@ def classifier_chart(clf_shift: pd.DataFrame, min_sentences: int = MIN_SHIFT_MEN
                                            for r in group.itertuples()])
                      for jurisdiction, group in rows.groupby("jurisdiction", sort=True)], y_max=1.0,
                  chart_id="chart-shift-classifier")
+
+
+def _robustness_panel(tables, concepts: dict, jurisdiction: str, config: PipelineConfig) -> str:
+    """The forest plot of :func:`pipeline.aggregate.robustness.robustness` for one jurisdiction, and its
+    summary in a sentence."""
+    from pipeline.aggregate.robustness import robustness
+
+    result = robustness(tables, concepts, jurisdiction, COMPARISON, config.trends)
+    summary = result.summary()
+    rows = [Interval("headline (every counted mention)", result.baseline.diff, *result.baseline.ci, emphasis=True)]
+    rows += [Interval(f"{v.kind}: {v.name}" if len(v.name) <= 42 else f"{v.kind}: {v.name[:41]}…", v.diff, *v.ci)
+             for v in result.variants]
+    svg = render_intervals(f"{jurisdiction}: SVC share {COMPARISON[1]} minus {COMPARISON[0]}", rows,
+                           result.baseline.diff, f"chart-robustness-{jurisdiction}")
+    verdict = (f"From {summary['range'][0]:+.3f} to {summary['range'][1]:+.3f} over {summary['n_variants']} "
+               f"choices; most moved by {summary['most_moved_by']}. The sign "
+               f"{'holds under every choice' if summary['sign_holds'] else 'does NOT hold under every choice'}; "
+               f"significance {'holds' if summary['significance_holds'] else 'does not hold'} under every choice.")
+    return f'<div class="robustness">{svg}<p>{escape(verdict)}</p></div>'
 
 
 def _classifier_evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, list[dict]]:
@@ -170,9 +189,12 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     classifier_svg, classifier_evidence = "", {}
     if (out / TABLE_FILES["frames"]).is_file():  # the run had --classifier: its index beside the lexicon's
         from pipeline.aggregate.trends import classifier_shift
+        from pipeline.classify.predict import frames_metadata
 
-        frames = read_table(out, "frames", ["doc_id", "sentence_id", "frame"])
-        clf_shift = _since(classifier_shift(tables, frames, config.trends), since)
+        # the same share and intervals as shift.parquet: every column, and the model's share error
+        frames = read_table(out, "frames")
+        share_rmse = frames_metadata(out / TABLE_FILES["frames"]).get("share_rmse") or {}
+        clf_shift = _since(classifier_shift(tables, frames, config.trends, share_rmse), since)
         classifier_svg = render_svg(classifier_chart(clf_shift, min_mentions))
         classifier_evidence = _classifier_evidence(out, _since(documents, since), evidence_per_cell)
     family_charts = [
@@ -183,7 +205,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     concept_charts = [rate_chart(result.trends, "concept", concept, f"{concept} ({concepts[concept][0]})", [],
                                  f"chart-concept-{concept}") for concept in concept_ids]
 
-    comparisons = []
+    comparisons, robustness_panels = [], []
     for jurisdiction in sorted(shift_rows["jurisdiction"].unique()):
         try:
             found = compare_shift(tables, concepts, (jurisdiction, COMPARISON[0]), (jurisdiction, COMPARISON[1]),
@@ -192,6 +214,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
             continue  # no documents in one of the periods
         comparisons.append([jurisdiction, f"{found.a.share:.3f}", f"{found.b.share:.3f}", f"{found.diff:+.3f}",
                             f"{found.ci[0]:+.3f} to {found.ci[1]:+.3f}", f"{found.a.n_docs} / {found.b.n_docs}"])
+        robustness_panels.append(_robustness_panel(tables, concepts, jurisdiction, config))
     break_rows = [[r.jurisdiction, r.series, r.break_period, f"{r.probability:.2f}",
                    f"{r.interval_low}-{r.interval_high}", f"{r.mean_before:.3g}", f"{r.mean_after:.3g}",
                    ", ".join(r.documents_around[:4])] for r in breaks.itertuples()]
@@ -223,6 +246,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         style=STYLE,
         meta=_table(["", ""], meta_rows),
         shift=render_svg(overview) + classifier_svg,
+        robustness="".join(robustness_panels) or "<p>No jurisdiction has documents in both periods.</p>",
         comparison=_table(["jurisdiction", f"SVC share {COMPARISON[0]}", f"SVC share {COMPARISON[1]}", "difference",
                            f"{int(config.trends.confidence * 100)}% CI of the difference", "documents"],
                           comparisons) if comparisons else "<p>No jurisdiction has documents in both periods.</p>",
@@ -320,6 +344,10 @@ TEMPLATE = """<!DOCTYPE html>
 Click any point of a chart for the sentences behind it.</div></header>
 <main><div>
 <section id="shift"><h2>Strategic-shift index</h2>{shift}{comparison}</section>
+<section id="robustness"><h2>Robustness to lexicon choices</h2>
+<p>The difference above recomputed from the stored mentions leaving out each svc/gvc concept in turn, each
+of the ten most frequent terms in turn, and under the lexicon profiles (<code>policy-pipeline robustness</code>).
+Red: the headline, dashed at its value; the grey line is zero.</p>{robustness}</section>
 <section id="families"><h2>Families</h2>{families}</section>
 <section id="concepts"><h2>Concepts</h2><label>Concept: <select id="concept-select">{options}</select></label>
 {concepts}</section>

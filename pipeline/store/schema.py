@@ -92,6 +92,7 @@ COOCCURRENCE = pa.schema(
 
 TABLE_FILES = {"documents": "documents.parquet", "sentences": "sentences.parquet", "mentions": "mentions.parquet",
                "entities": "entities.parquet", "cooccurrence": "cooccurrence.parquet", "trends": "trends.parquet",
-               "shift": "shift.parquet", "changepoints": "changepoints.parquet", "frames": "frames.parquet"}
-DERIVED_TABLES = ("cooccurrence", "trends", "shift", "changepoints")  # computed from the others, per run
+               "shift": "shift.parquet", "changepoints": "changepoints.parquet", "frames": "frames.parquet",
+               "terms": "terms.parquet"}
+DERIVED_TABLES = ("cooccurrence", "trends", "shift", "changepoints", "terms")  # computed from the others, per run
 RUN_MANIFEST = "run.json"

@@ -31,7 +31,7 @@ def test_the_report_is_one_self_contained_file(report):
     # Nothing is loaded from anywhere: no src/href to another file or host, no @import, no fetch.
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?!#)""", html)
     assert "@import" not in html and "fetch(" not in html and "XMLHttpRequest" not in html
-    assert html.count("<svg") >= 32  # shift index, 3 families, 28 concepts
+    assert html.count("<svg") >= 35  # shift index, 3 robustness panels, 3 families, 28 concepts
     assert "SVC share 2000-2015" in html and "Change points" in html
     assert "gazetteer" in html and "lexicon" in html  # the run's metadata
 
@@ -99,6 +99,17 @@ def test_the_report_renders_offline_in_chromium(report, tmp_path):
         page.select_option("#concept-select", "chart-concept-decoupling_derisking")
         assert page.locator("#wrap-chart-concept-decoupling_derisking").is_visible()
         assert not page.locator("#wrap-chart-concept-export_controls_sanctions").is_visible()
+        # the robustness panel: a forest plot per jurisdiction, the headline and every variant drawn
+        panel = page.locator("#chart-robustness-CN")
+        panel.scroll_into_view_if_needed()
+        assert panel.is_visible() and panel.locator("circle").count() >= 30
+        box = panel.bounding_box()
+        assert box["width"] > 400 and box["height"] > 400
+        assert "sign holds under every choice" in page.locator("#robustness").inner_text()
+        panel.screenshot(path=str(tmp_path / "robustness.png"))
+        robustness_pixels = [pixel for row in _png_pixels((tmp_path / "robustness.png").read_bytes())
+                             for pixel in row]
+        assert sum(1 for r, g, b in robustness_pixels if r < 60 and 70 < g < 120 and b > 140) > 300  # the dots
         screenshot = tmp_path / "report.png"
         page.locator('#chart-shift circle.point[data-series="CN"][data-period="2021"]').click()
         page.screenshot(path=str(screenshot))
