@@ -15,6 +15,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from pipeline.aggregate.changepoints import change_points  # noqa: E402
+from pipeline.aggregate.measurement import load_accuracy  # noqa: E402
+from pipeline.aggregate.robustness import robustness  # noqa: E402
 from pipeline.aggregate.shift import compare_shift  # noqa: E402
 from pipeline.aggregate.tables import RunTables  # noqa: E402
 from pipeline.aggregate.trends import lexicon_concepts, period_of  # noqa: E402
@@ -31,12 +33,18 @@ def main() -> None:
     out = example_run()
     tables = RunTables.read(out)
     concepts = lexicon_concepts(load_lexicon())
-    print("| jurisdiction | period A | SVC share A | period B | SVC share B | difference | 95% CI | documents |")
-    print("|---|---|---|---|---|---|---|---|")
+    accuracy = load_accuracy("shipped")
+    print("| jurisdiction | period A | SVC share A | period B | SVC share B | difference | 95% CI | with the "
+          "tagger's error: corrected (95% CI) | over other lexicon choices (sign holds?) | documents |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for jurisdiction, before, after in SIDES:
-        found = compare_shift(tables, concepts, (jurisdiction, before), (jurisdiction, after))
+        found = compare_shift(tables, concepts, (jurisdiction, before), (jurisdiction, after), accuracy=accuracy)
+        summary = robustness(tables, concepts, jurisdiction, (before, after)).summary()
         print(f"| {jurisdiction} | {before} | {found.a.share:.3f} | {after} | {found.b.share:.3f} | "
-              f"{found.diff:+.3f} | {found.ci[0]:+.3f} to {found.ci[1]:+.3f} | {found.a.n_docs} / {found.b.n_docs} |")
+              f"{found.diff:+.3f} | {found.ci[0]:+.3f} to {found.ci[1]:+.3f} | {found.corrected_diff:+.3f} "
+              f"({found.me_ci[0]:+.3f} to {found.me_ci[1]:+.3f}) | {summary['range'][0]:+.3f} to "
+              f"{summary['range'][1]:+.3f} ({'yes' if summary['sign_holds'] else 'no'}; most moved by "
+              f"{summary['most_moved_by']}) | {found.a.n_docs} / {found.b.n_docs} |")
     shift, trends = read_table(out, "shift"), read_table(out, "trends")
     recent = shift[shift["period"].astype(int) >= 1978]
     dated = tables.documents.assign(period=period_of(tables.documents, Period.YEAR))

@@ -378,8 +378,11 @@ def lexicon_explain(text, as_json, workers, config_path, overrides, quiet) -> No
               help="Also score each corpus or genre (laws, reports, speeches, fact sheets...) of the gold.")
 @click.option("--errors/--no-errors", default=True, help="List false positives and false negatives.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--accuracy-out", type=click.Path(dir_okay=False),
+              help="Also write the per-concept counts as a tagger accuracy file for measurement-error "
+                   "intervals (use it with --set trends.tagger_accuracy=FILE).")
 @config_options
-def evaluate_tagger(gold, by, errors, as_json, workers, config_path, overrides, quiet) -> None:
+def evaluate_tagger(gold, by, errors, as_json, accuracy_out, workers, config_path, overrides, quiet) -> None:
     """Score the tagger on gold JSONL sentences: micro precision, recall and F1 per language (and per corpus
     or genre with --by), each with a 95% interval from a bootstrap over documents; per-concept scores; the
     false positives and negatives to fix.
@@ -402,6 +405,15 @@ def evaluate_tagger(gold, by, errors, as_json, workers, config_path, overrides, 
     except RecordError as error:
         raise PipelineCommandError(str(error)) from None
     rows = summary(result, by)
+    if accuracy_out:
+        from pipeline.aggregate.measurement import accuracy_from_evaluation
+
+        accuracy = accuracy_from_evaluation(result, source=", ".join(Path(path).name for path in gold),
+                                            note=f"evaluate-tagger, lexicon {tagger.lexicon.version}")
+        Path(accuracy_out).write_text(json.dumps(accuracy.as_dict(), ensure_ascii=False, indent=1) + "\n",
+                                      encoding="utf-8")
+        if not as_json:
+            stdout.print(f"wrote {accuracy_out}: per-concept counts for trends.tagger_accuracy")
     if as_json:
         payload = {
             "summary": rows,

@@ -105,6 +105,7 @@ def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, corpus, 
       policy-pipeline shift out/ --jurisdictions CN US --period 2019-2025 --json
       policy-pipeline shift out/ --jurisdiction CN --periods 2000-2015 2019-2025 --corpus cn_gov_work_reports
     """
+    from pipeline.aggregate.measurement import load_accuracy
     from pipeline.aggregate.shift import compare_shift
     from pipeline.aggregate.tables import RunTables
     from pipeline.aggregate.trends import lexicon_concepts
@@ -119,7 +120,8 @@ def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, corpus, 
     config = load_config(config_path, overrides, workers)
     try:
         comparison = compare_shift(RunTables.read(out_dir), lexicon_concepts(load_lexicon(config.tag.lexicon)),
-                                   *sides, config=config.trends, corpus=corpus)
+                                   *sides, config=config.trends, corpus=corpus,
+                                   accuracy=load_accuracy(config.trends.tagger_accuracy))
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
     if as_json:
@@ -134,6 +136,10 @@ def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, corpus, 
     stdout.print(table)
     stdout.print(f"difference (b - a): {comparison.diff:+.3f}, {level} CI {comparison.ci[0]:+.3f} to "
                  f"{comparison.ci[1]:+.3f} ({comparison.resamples} resamples)")
+    if not math.isnan(comparison.corrected_diff):
+        stdout.print(f"with the tagger's error (trends.tagger_accuracy): corrected difference "
+                     f"{comparison.corrected_diff:+.3f}, {level} CI {comparison.me_ci[0]:+.3f} to "
+                     f"{comparison.me_ci[1]:+.3f}")
 
 
 def _print_terms(out_dir, concept: str, jurisdiction: str | None, last: int) -> None:

@@ -146,8 +146,17 @@ class TrendsConfig:
     include_negated: bool = False  # negated mentions are reported in their own column, not counted
     changepoints_since: int = 0  # change points only on periods from this year on (0: all)
     profiles: str | None = None  # a YAML file of lexicon profiles for `robustness`, beside the shipped ones
+    # the tagger's precision and recall per concept for measurement-error intervals: "shipped", "none" or a
+    # file from `evaluate-tagger --accuracy-out`
+    tagger_accuracy: str = "shipped"
 
     def validate(self) -> None:
+        from pipeline.aggregate.measurement import AccuracyError, load_accuracy
+
+        try:
+            load_accuracy(self.tagger_accuracy)
+        except AccuracyError as error:
+            raise ConfigError(f"trends.tagger_accuracy: {error}") from None
         if self.profiles is not None:
             from pipeline.aggregate.robustness import ProfileError, load_profiles
 

@@ -16,11 +16,13 @@ from pipeline.store import TABLE_FILES, read_table, write_table
 
 
 def trends_of(out_dir: str | Path, config: PipelineConfig | None = None) -> tuple[Trends, RunTables]:
+    from pipeline.aggregate.measurement import load_accuracy
     from pipeline.lexicon import load_lexicon
 
     config = config or PipelineConfig()
     tables = RunTables.read(out_dir)
-    return compute_trends(tables, lexicon_concepts(load_lexicon(config.tag.lexicon)), config.trends), tables
+    return compute_trends(tables, lexicon_concepts(load_lexicon(config.tag.lexicon)), config.trends,
+                          load_accuracy(config.trends.tagger_accuracy)), tables
 
 
 def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> Trends:

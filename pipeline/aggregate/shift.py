@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.aggregate.tables import RunTables, parse_period_range
-from pipeline.aggregate.trends import KeyMap, _interval, _weights
+from pipeline.aggregate.trends import KeyMap, _interval, _share, _weights
 from pipeline.config import TrendsConfig
 
 
@@ -28,6 +28,7 @@ class Side:
     share: float
     ci: tuple[float, float]
     ci_unit: str
+    corrected: float = float("nan")  # misclassification-corrected share (with a tagger accuracy estimate)
 
 
 @dataclass
@@ -38,17 +39,21 @@ class ShiftComparison:
     ci: tuple[float, float]
     confidence: float
     resamples: int
+    corrected_diff: float = float("nan")  # the difference of the corrected shares
+    me_ci: tuple[float, float] = (float("nan"), float("nan"))  # its interval with the tagger's error
 
     def as_dict(self) -> dict:
-        """``a`` and ``b`` are the two shares, ``diff`` their difference, ``ci`` its interval; ``sides``
+        """``a`` and ``b`` are the two shares, ``diff`` their difference, ``ci`` its interval; with a
+        tagger accuracy estimate, ``corrected_diff`` and ``me_ci`` (sampling and tagger error); ``sides``
         holds the counts behind them."""
         return {"a": self.a.share, "b": self.b.share, "diff": self.diff, "ci": list(self.ci),
+                "corrected_diff": self.corrected_diff, "me_ci": list(self.me_ci),
                 "confidence": self.confidence, "resamples": self.resamples,
                 "sides": {"a": asdict(self.a), "b": asdict(self.b)}}
 
 
 def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction: str, period: str,
-          corpus: str | None = None) -> tuple[Side, np.ndarray]:
+          corpus: str | None = None, accuracy=None) -> tuple[Side, np.ndarray, np.ndarray | None]:
     first, last = parse_period_range(period)
     documents = tables.documents
     if corpus is not None:
@@ -67,32 +72,53 @@ def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction:
     unit = "documents"
     if len(chosen) == 1:
         sentences = tables.sentences_of(chosen["doc_id"].iloc[0])
-        counts = keymap.counts(mentions, "sentence_id", pd.Index(sentences["sentence_id"]))
+        concept_counts = keymap.concept_counts(mentions, "sentence_id", pd.Index(sentences["sentence_id"]))
+        langs = np.full(len(sentences), chosen["lang"].iloc[0], dtype=object)
         unit = "sentences"
     else:
-        counts = keymap.counts(mentions, "doc_id", pd.Index(chosen["doc_id"]))
-    pair = counts[:, [svc, gvc]]
-    weights = _weights(len(pair), config.resamples or 1000, config.seed, (jurisdiction, period))
+        concept_counts = keymap.concept_counts(mentions, "doc_id", pd.Index(chosen["doc_id"]))
+        langs = chosen["lang"].to_numpy(dtype=object)
+    pair = (concept_counts @ keymap.projection)[:, [svc, gvc]]
+    resamples = config.resamples or 1000
+    weights = _weights(len(pair), resamples, config.seed, (jurisdiction, period))
     sampled = weights @ pair
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(sampled.sum(axis=1) > 0, sampled[:, 0] / sampled.sum(axis=1), np.nan)
+    shares = _share(sampled[:, 0], sampled[:, 1])
     n_svc, n_gvc = (int(x) for x in pair.sum(axis=0))
     low, high = _interval(shares[:, None], config.confidence)
     label = f"{jurisdiction} {period}" + (f" ({corpus})" if corpus else "")
     side = Side(label, jurisdiction, period, len(chosen), n_svc, n_gvc,
                 n_svc / (n_svc + n_gvc) if n_svc + n_gvc else float("nan"), (float(low[0]), float(high[0])), unit)
-    return side, shares
+    me_shares = None
+    if accuracy is not None:
+        by_lang = sorted(set(langs))
+        project = keymap.projection[:, [svc, gvc]]
+        corrected = sum(concept_counts[langs == lang].sum(axis=0) * accuracy.factor_means(lang, keymap.concepts)
+                        for lang in by_lang) @ project
+        side.corrected = float(_share(corrected[0], corrected[1]))
+        drawn = sum((weights[:, langs == lang] @ concept_counts[langs == lang])
+                    * accuracy.factor_draws(lang, keymap.concepts, resamples, config.seed)
+                    for lang in by_lang) @ project
+        me_shares = _share(drawn[:, 0], drawn[:, 1])
+    return side, shares, me_shares
 
 
 def compare_shift(tables: RunTables, concepts: dict[str, tuple[str, str]], a: tuple[str, str], b: tuple[str, str],
-                  config: TrendsConfig | None = None, corpus: str | None = None) -> ShiftComparison:
+                  config: TrendsConfig | None = None, corpus: str | None = None, accuracy=None) -> ShiftComparison:
     """Compare the SVC share of side ``a`` and side ``b``, each ``(jurisdiction, "YEAR-YEAR")``, over the
-    documents of one ``corpus`` if given (compare like with like: a jurisdiction's corpora differ in kind)."""
+    documents of one ``corpus`` if given (compare like with like: a jurisdiction's corpora differ in kind).
+    With ``accuracy`` (:mod:`pipeline.aggregate.measurement`), also the corrected difference and its
+    interval with the tagger's error, the same tagger draws on both sides."""
     config = config or TrendsConfig()
     keymap = KeyMap(concepts)
-    side_a, shares_a = _side(tables, keymap, config, *a, corpus=corpus)
-    side_b, shares_b = _side(tables, keymap, config, *b, corpus=corpus)
+    side_a, shares_a, me_a = _side(tables, keymap, config, *a, corpus=corpus, accuracy=accuracy)
+    side_b, shares_b, me_b = _side(tables, keymap, config, *b, corpus=corpus, accuracy=accuracy)
     differences = shares_b - shares_a
     low, high = _interval(differences[:, None], config.confidence)
-    return ShiftComparison(side_a, side_b, side_b.share - side_a.share, (float(low[0]), float(high[0])),
-                           config.confidence, config.resamples or 1000)
+    comparison = ShiftComparison(side_a, side_b, side_b.share - side_a.share, (float(low[0]), float(high[0])),
+                                 config.confidence, config.resamples or 1000)
+    if me_a is not None and me_b is not None:
+        me_low, me_high = _interval((me_b - me_a)[:, None], config.confidence)
+        comparison.corrected_diff = side_b.corrected - side_a.corrected
+        # the hull with the sampling interval: never more certain than sampling alone (measurement.py)
+        comparison.me_ci = (float(np.fmin(me_low[0], low[0])), float(np.fmax(me_high[0], high[0])))
+    return comparison

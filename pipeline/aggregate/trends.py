@@ -32,8 +32,9 @@ LEVELS = ("concept", "dimension", "family")
 TREND_COLUMNS = CELL + ["level", "key", "family", "n_mentions", "n_negated", "n_docs_with", "n_docs", "n_tokens",
                         "n_chars", "rate_per_10k_tokens", "rate_tokens_low", "rate_tokens_high",
                         "rate_per_10k_chars", "rate_chars_low", "rate_chars_high", "share_docs", "share_docs_low",
-                        "share_docs_high", "ci_unit"]
-SHIFT_COLUMNS = CELL + ["n_svc", "n_gvc", "n_docs", "svc_share", "svc_share_low", "svc_share_high", "ci_unit"]
+                        "share_docs_high", "ci_unit", "rate_corrected", "rate_me_low", "rate_me_high"]
+SHIFT_COLUMNS = CELL + ["n_svc", "n_gvc", "n_docs", "svc_share", "svc_share_low", "svc_share_high", "ci_unit",
+                        "svc_share_corrected", "svc_share_me_low", "svc_share_me_high"]
 
 
 @dataclass
@@ -121,14 +122,18 @@ class KeyMap:
                     self.projection[row, column] = 1
         self.column = {(level, key): index for index, (level, key, _) in enumerate(keys)}
 
-    def counts(self, mentions: pd.DataFrame, unit: str, units: pd.Index) -> np.ndarray:
-        """Mention counts per unit (rows in ``units`` order) and key."""
+    def concept_counts(self, mentions: pd.DataFrame, unit: str, units: pd.Index) -> np.ndarray:
+        """Mention counts per unit (rows in ``units`` order) and concept (columns in ``self.concepts`` order)."""
         by_concept = np.zeros((len(units), len(self.concepts)))
         rows = units.get_indexer(mentions[unit])
         columns = pd.Index(self.concepts).get_indexer(mentions["concept"])
         keep = (rows >= 0) & (columns >= 0)
         np.add.at(by_concept, (rows[keep], columns[keep]), 1)
-        return by_concept @ self.projection
+        return by_concept
+
+    def counts(self, mentions: pd.DataFrame, unit: str, units: pd.Index) -> np.ndarray:
+        """Mention counts per unit (rows in ``units`` order) and key."""
+        return self.concept_counts(mentions, unit, units) @ self.projection
 
 
 @dataclass
@@ -141,15 +146,50 @@ class CellStatistics:
     chars: float
     bounds: dict[str, tuple[np.ndarray, np.ndarray]]
     svc_interval: tuple[float, float]
+    corrected: np.ndarray | None = None  # misclassification-corrected totals per key (measurement.py)
+    svc_corrected: float = np.nan
+    svc_me_interval: tuple[float, float] = (np.nan, np.nan)
+
+
+@dataclass
+class TaggerError:
+    """What :func:`cell_statistics` needs to carry the tagger's error: each unit's language and the
+    accuracy estimate (:mod:`pipeline.aggregate.measurement`)."""
+
+    accuracy: object  # TaggerAccuracy
+    langs: np.ndarray  # the language of each unit (row of the concept counts)
+
+
+def _share(svc: np.ndarray, gvc: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(svc + gvc > 0, svc / (svc + gvc), np.nan)
+
+
+def _hull(inner: tuple[np.ndarray, np.ndarray], outer: tuple[np.ndarray, np.ndarray]):
+    """The smallest interval holding both (NaN-aware): an ME interval never narrower than sampling."""
+    return np.fmin(inner[0], outer[0]), np.fmax(inner[1], outer[1])
 
 
 def cell_statistics(counts: np.ndarray, tokens: np.ndarray, chars: np.ndarray, keymap: KeyMap,
-                    config: TrendsConfig, cell: tuple, unit: str = "documents") -> CellStatistics:
-    """Totals of a cell's units (rows of ``counts``) and percentile intervals from resampling them."""
+                    config: TrendsConfig, cell: tuple, unit: str = "documents", *,
+                    concept_counts: np.ndarray | None = None, error: TaggerError | None = None) -> CellStatistics:
+    """Totals of a cell's units (rows of ``counts``) and percentile intervals from resampling them; with
+    ``concept_counts`` (the same units by concept) and ``error``, also the corrected totals and the
+    intervals that carry the tagger's error."""
     n = len(counts)
     totals = counts.sum(axis=0)
     bounds: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     svc_interval = (np.nan, np.nan)
+    svc, gvc = keymap.column.get(("family", "svc")), keymap.column.get(("family", "gvc"))
+    corrected = None
+    svc_corrected, svc_me = np.nan, (np.nan, np.nan)
+    langs = sorted(set(error.langs)) if error is not None and concept_counts is not None and n else []
+    if langs:
+        corrected_concepts = sum(concept_counts[error.langs == lang].sum(axis=0)
+                                 * error.accuracy.factor_means(lang, keymap.concepts) for lang in langs)
+        corrected = corrected_concepts @ keymap.projection
+        if svc is not None and gvc is not None:
+            svc_corrected = float(_share(corrected[svc], corrected[gvc]))
     if config.resamples and n:
         weights = _weights(n, config.resamples, config.seed, cell)
         sampled = weights @ counts
@@ -159,24 +199,38 @@ def cell_statistics(counts: np.ndarray, tokens: np.ndarray, chars: np.ndarray, k
             bounds["share"] = _interval((weights @ (counts > 0)) / n, config.confidence)
         svc, gvc = keymap.column.get(("family", "svc")), keymap.column.get(("family", "gvc"))
         if svc is not None and gvc is not None:
-            both = sampled[:, svc] + sampled[:, gvc]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                shares = np.where(both > 0, sampled[:, svc] / both, np.nan)
+            shares = _share(sampled[:, svc], sampled[:, gvc])
             low, high = _interval(shares[:, None], config.confidence)
             svc_interval = (float(low[0]), float(high[0]))
-    return CellStatistics(unit, totals, float(tokens.sum()), float(chars.sum()), bounds, svc_interval)
+        if langs:
+            # each resample: the documents drawn, and one draw of every concept's p / r (the same draws
+            # in every cell, so a constant tagger bias is shared by the periods a difference compares)
+            drawn = sum((weights[:, error.langs == lang] @ concept_counts[error.langs == lang])
+                        * error.accuracy.factor_draws(lang, keymap.concepts, config.resamples, config.seed)
+                        for lang in langs) @ keymap.projection
+            bounds["me"] = _hull(_interval(_per_10k(drawn, (weights @ tokens)[:, None]), config.confidence),
+                                 bounds["tokens"])
+            if svc is not None and gvc is not None:
+                me_low, me_high = _interval(_share(drawn[:, svc], drawn[:, gvc])[:, None], config.confidence)
+                svc_me = (float(np.fmin(me_low[0], svc_interval[0])), float(np.fmax(me_high[0], svc_interval[1])))
+    return CellStatistics(unit, totals, float(tokens.sum()), float(chars.sum()), bounds, svc_interval, corrected,
+                          svc_corrected, svc_me)
 
 
-def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], config: TrendsConfig | None = None
-                   ) -> Trends:
-    """Trend and shift tables of a run (see the module docstring)."""
+def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], config: TrendsConfig | None = None,
+                   accuracy=None) -> Trends:
+    """Trend and shift tables of a run (see the module docstring); with ``accuracy`` (a
+    :class:`pipeline.aggregate.measurement.TaggerAccuracy`), also the misclassification-corrected rates and
+    shares and their measurement-error intervals."""
     config = config or TrendsConfig()
     keymap = KeyMap(concepts)
     documents, n_undated = cell_documents(tables, config)
     mentions = tables.mentions[tables.mentions["concept"].isin(concepts)]
     counted_mentions = mentions if config.include_negated else mentions[~mentions["negated"]]
     doc_index = pd.Index(documents["doc_id"])
-    counted = keymap.counts(counted_mentions, "doc_id", doc_index)
+    counted_concepts = keymap.concept_counts(counted_mentions, "doc_id", doc_index)
+    counted = counted_concepts @ keymap.projection
+    doc_langs = documents["lang"].to_numpy(dtype=object) if "lang" in documents else np.full(len(documents), "")
     negated = keymap.counts(mentions[mentions["negated"]], "doc_id", doc_index)
     tokens = documents["n_tokens"].fillna(0).to_numpy(dtype=float)
     chars = documents["n_chars"].fillna(0).to_numpy(dtype=float)
@@ -194,16 +248,19 @@ def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], conf
             if doc_id not in single:
                 sentences = tables.sentences_of(doc_id)
                 doc_mentions = counted_mentions.iloc[mentions_by_doc.get(doc_id, [])]
+                by_sentence = keymap.concept_counts(doc_mentions, "sentence_id", pd.Index(sentences["sentence_id"]))
+                error = (TaggerError(accuracy, np.full(len(sentences), doc_langs[positions[0]], dtype=object))
+                         if accuracy is not None else None)
                 single[doc_id] = cell_statistics(
-                    keymap.counts(doc_mentions, "sentence_id", pd.Index(sentences["sentence_id"])),
-                    sentences["n_tokens"].to_numpy(dtype=float),
+                    by_sentence @ keymap.projection, sentences["n_tokens"].to_numpy(dtype=float),
                     (sentences["end"] - sentences["start"]).to_numpy(dtype=float), keymap, config, (doc_id,),
-                    unit="sentences")
+                    unit="sentences", concept_counts=by_sentence, error=error)
                 single[doc_id].tokens, single[doc_id].chars = tokens[positions].sum(), chars[positions].sum()
             statistics = single[doc_id]
         else:
+            error = TaggerError(accuracy, doc_langs[positions]) if accuracy is not None else None
             statistics = cell_statistics(counted[positions], tokens[positions], chars[positions], keymap, config,
-                                         cell)
+                                         cell, concept_counts=counted_concepts[positions], error=error)
         negated_totals = negated[positions].sum(axis=0)
         n_docs = len(positions)
         totals = statistics.totals
@@ -216,17 +273,23 @@ def compute_trends(tables: RunTables, concepts: dict[str, tuple[str, str]], conf
                    "n_docs": n_docs, "n_tokens": int(statistics.tokens), "n_chars": int(statistics.chars),
                    "rate_per_10k_tokens": float(rate_tokens[index]), "rate_per_10k_chars": float(rate_chars[index]),
                    "share_docs": with_mention[index] / n_docs, "ci_unit": statistics.unit}
-            for name, bound in (("rate_tokens", "tokens"), ("rate_chars", "chars"), ("share_docs", "share")):
+            for name, bound in (("rate_tokens", "tokens"), ("rate_chars", "chars"), ("share_docs", "share"),
+                                ("rate_me", "me")):
                 low, high = statistics.bounds.get(bound, (None, None))
                 row[f"{name}_low"] = float(low[index]) if low is not None else np.nan
                 row[f"{name}_high"] = float(high[index]) if high is not None else np.nan
+            row["rate_corrected"] = (float(_per_10k(statistics.corrected[index], statistics.tokens))
+                                     if statistics.corrected is not None else np.nan)
             trend_rows.append(row)
         if svc is not None and gvc is not None:
             n_svc, n_gvc = int(totals[svc]), int(totals[gvc])
             shift_rows.append({**base, "n_svc": n_svc, "n_gvc": n_gvc, "n_docs": n_docs,
                                "svc_share": n_svc / (n_svc + n_gvc) if n_svc + n_gvc else np.nan,
                                "svc_share_low": statistics.svc_interval[0],
-                               "svc_share_high": statistics.svc_interval[1], "ci_unit": statistics.unit})
+                               "svc_share_high": statistics.svc_interval[1], "ci_unit": statistics.unit,
+                               "svc_share_corrected": statistics.svc_corrected,
+                               "svc_share_me_low": statistics.svc_me_interval[0],
+                               "svc_share_me_high": statistics.svc_me_interval[1]})
     return Trends(pd.DataFrame(trend_rows, columns=TREND_COLUMNS), pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS),
                   n_undated, documents)
 

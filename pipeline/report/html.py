@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.aggregate.changepoints import change_points
+from pipeline.aggregate.measurement import load_accuracy
 from pipeline.aggregate.outputs import trends_of
 from pipeline.aggregate.shift import compare_shift
 from pipeline.aggregate.trends import ALL, lexicon_concepts
@@ -183,6 +184,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     result.trends, result.shift = _since(result.trends, since), _since(result.shift, since)
     lexicon = load_lexicon(config.tag.lexicon)
     concepts = lexicon_concepts(lexicon)
+    accuracy = load_accuracy(config.trends.tagger_accuracy)
 
     shift_rows = _pooled(result.shift)
     overview = shift_chart(result.shift, markers(breaks, "svc_share"), min_mentions)
@@ -209,11 +211,14 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     for jurisdiction in sorted(shift_rows["jurisdiction"].unique()):
         try:
             found = compare_shift(tables, concepts, (jurisdiction, COMPARISON[0]), (jurisdiction, COMPARISON[1]),
-                                  config.trends)
+                                  config.trends, accuracy=accuracy)
         except ValueError:
             continue  # no documents in one of the periods
+        with_error = (f"{found.corrected_diff:+.3f} ({found.me_ci[0]:+.3f} to {found.me_ci[1]:+.3f})"
+                      if not math.isnan(found.corrected_diff) else "-")
         comparisons.append([jurisdiction, f"{found.a.share:.3f}", f"{found.b.share:.3f}", f"{found.diff:+.3f}",
-                            f"{found.ci[0]:+.3f} to {found.ci[1]:+.3f}", f"{found.a.n_docs} / {found.b.n_docs}"])
+                            f"{found.ci[0]:+.3f} to {found.ci[1]:+.3f}", with_error,
+                            f"{found.a.n_docs} / {found.b.n_docs}"])
         robustness_panels.append(_robustness_panel(tables, concepts, jurisdiction, config))
     break_rows = [[r.jurisdiction, r.series, r.break_period, f"{r.probability:.2f}",
                    f"{r.interval_low}-{r.interval_high}", f"{r.mean_before:.3g}", f"{r.mean_after:.3g}",
@@ -248,7 +253,8 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         shift=render_svg(overview) + classifier_svg,
         robustness="".join(robustness_panels) or "<p>No jurisdiction has documents in both periods.</p>",
         comparison=_table(["jurisdiction", f"SVC share {COMPARISON[0]}", f"SVC share {COMPARISON[1]}", "difference",
-                           f"{int(config.trends.confidence * 100)}% CI of the difference", "documents"],
+                           f"{int(config.trends.confidence * 100)}% CI of the difference",
+                           "corrected for the tagger's error (CI)", "documents"],
                           comparisons) if comparisons else "<p>No jurisdiction has documents in both periods.</p>",
         families="".join(render_svg(chart) for chart in family_charts),
         options=options,
