@@ -154,14 +154,17 @@ def _print_terms(out_dir, concept: str, jurisdiction: str | None, last: int) -> 
         if jurisdiction and name != jurisdiction:
             continue
         periods = sorted(group["period"].unique())[-last:]
-        pivot = group[group["period"].isin(periods)].pivot_table(index="term", columns="period",
+        index = ["subconcept", "term"] if (group["subconcept"] != "").any() else ["term"]
+        pivot = group[group["period"].isin(periods)].pivot_table(index=index, columns="period",
                                                                  values="n_mentions", aggfunc="sum", fill_value=0)
         pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-        table = Table("term", *periods, title=f"{name}: {concept}, counted mentions by term", header_style="bold")
-        for term, counts in pivot.head(15).iterrows():
-            table.add_row(term, *(str(int(counts[p])) for p in periods))
+        table = Table(*index, *periods, title=f"{name}: {concept}, counted mentions by term", header_style="bold")
+        for key, counts in pivot.head(15).iterrows():
+            labels = list(key) if isinstance(key, tuple) else [key]
+            table.add_row(*(label or "other" for label in labels), *(str(int(counts[p])) for p in periods))
         if len(pivot) > 15:
-            table.add_row(f"({len(pivot) - 15} more terms)", *(str(int(pivot[p].iloc[15:].sum())) for p in periods))
+            table.add_row(*([""] * (len(index) - 1)), f"({len(pivot) - 15} more terms)",
+                          *(str(int(pivot[p].iloc[15:].sum())) for p in periods))
         stdout.print(table)
 
 

@@ -48,8 +48,10 @@ def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> T
     partial.replace(out / "trends.csv")
     write_table(out / TABLE_FILES["shift"], pa.Table.from_pandas(trends.shift, preserve_index=False))
     write_table(out / TABLE_FILES["changepoints"], pa.Table.from_pandas(breaks, preserve_index=False))
-    write_table(out / TABLE_FILES["terms"], pa.Table.from_pandas(term_table(tables, config.trends),
-                                                                 preserve_index=False))
+    from pipeline.lexicon import load_lexicon
+
+    terms = term_table(tables, config.trends, load_lexicon(config.tag.lexicon).concepts)
+    write_table(out / TABLE_FILES["terms"], pa.Table.from_pandas(terms, preserve_index=False))
     return trends
 
 

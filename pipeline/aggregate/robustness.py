@@ -6,7 +6,9 @@ from the stored mentions, never re-tagged, under each *variant*:
 - ``concept``: every svc or gvc concept with mentions left out in turn;
 - ``term``: each of the most frequent svc/gvc terms (surface forms, :func:`term_key`) left out in turn;
 - ``profile``: the named lexicon profiles of ``pipeline/lexicon/profiles.yaml`` (``core``: only the
-  taxonomy's core terms; ``no-reform-opening``; ``no-food-energy``) and a user's own (``trends.profiles``).
+  taxonomy's core terms; ``no-reform-opening``; ``no-food-energy``) and a user's own (``trends.profiles``);
+- ``stance``: ``own-voice``, the mentions of a frame ascribed to another actor left out
+  (:mod:`pipeline.tag.attribution`; negated mentions are left out of every variant, as of the headline).
 
 Every variant resamples with the same seeds as the headline, so differences between variants are the
 lexicon choice, not resampling noise. The summary says the range of the difference, the variant that
@@ -107,7 +109,7 @@ def _read_profiles(path: Path) -> tuple[dict[str, Profile], dict[str, frozenset[
 
 @dataclass
 class Variant:
-    kind: str  # baseline | concept | term | profile
+    kind: str  # baseline | concept | term | profile | stance
     name: str
     description: str
     a: float  # the SVC share of the first period
@@ -189,6 +191,9 @@ def robustness(tables: RunTables, concepts: dict[str, tuple[str, str]], jurisdic
                                 ~((mentions["concept"] == concept) & (keys == term))))
     for name, profile in profiles.items():
         variants.append(variant("profile", name, profile.description, profile.keep(mentions, core_terms)))
+    if "attributed" in mentions:  # stance: only what the documents say in their own voice
+        variants.append(variant("stance", "own-voice", "frames ascribed to another actor left out (negated ones "
+                                "are left out by default)", ~mentions["attributed"].astype(bool)))
     return Robustness(jurisdiction, tuple(periods), baseline, variants)
 
 

@@ -12,7 +12,7 @@ from pipeline.store import read_table
 DOCUMENT_COLUMNS = ["doc_id", "corpus", "doc_type", "lang", "date", "year", "jurisdiction", "title", "n_tokens",
                     "n_chars", "status"]
 MENTION_COLUMNS = ["doc_id", "sentence_id", "concept", "family", "dimension", "start", "end", "text", "rule",
-                   "negated", "counted"]
+                   "negated", "attributed", "counted"]
 
 
 @dataclass

@@ -22,8 +22,8 @@ from pipeline.aggregate.tables import RunTables
 from pipeline.aggregate.trends import cell_documents
 from pipeline.config import TrendsConfig
 
-TERM_COLUMNS = ["period", "jurisdiction", "concept", "family", "term", "rule", "n_mentions", "n_negated",
-                "n_docs_with", "n_docs"]
+TERM_COLUMNS = ["period", "jurisdiction", "concept", "subconcept", "family", "term", "rule", "n_mentions",
+                "n_negated", "n_docs_with", "n_docs"]
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—]+")
 
 
@@ -33,10 +33,11 @@ def term_key(text: str) -> str:
     return _SEPARATORS.sub(" ", str(text)).strip().lower()
 
 
-def term_table(tables: RunTables, config: TrendsConfig | None = None) -> pd.DataFrame:
+def term_table(tables: RunTables, config: TrendsConfig | None = None, concepts: dict | None = None) -> pd.DataFrame:
     """Counted mentions per period x jurisdiction x concept x term (``n_mentions`` not negated, as the
     trend tables count them; ``n_negated`` beside), with the documents that hold the term and the
-    documents of the cell. Sorted by cell, then by count."""
+    documents of the cell, and the term's ``subconcept`` where the lexicon's concept (``concepts``: id ->
+    :class:`~pipeline.lexicon.model.Concept`) declares sub-concepts. Sorted by cell, then by count."""
     config = config or TrendsConfig()
     documents, _ = cell_documents(tables, config)
     mentions = tables.mentions.merge(documents[["doc_id", "period", "jurisdiction"]], on="doc_id")
@@ -55,6 +56,9 @@ def term_table(tables: RunTables, config: TrendsConfig | None = None) -> pd.Data
     table["n_mentions"] = counted.groupby(keys, sort=False).size().reindex(table.index, fill_value=0)
     table["n_docs_with"] = counted.groupby(keys, sort=False)["doc_id"].nunique().reindex(table.index, fill_value=0)
     table = table.reset_index()
+    concepts = concepts or {}
+    table["subconcept"] = [concepts[concept].subconcept_of(term) if concept in concepts else ""
+                           for concept, term in zip(table["concept"], table["term"], strict=True)]
     cell_sizes = documents.groupby(["period", "jurisdiction"]).size().rename("n_docs").reset_index()
     table = table.merge(cell_sizes, on=["period", "jurisdiction"])
     table = table.sort_values(["period", "jurisdiction", "concept", "n_mentions", "term"],

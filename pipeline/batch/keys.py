@@ -12,7 +12,7 @@ from pipeline.io import Source
 from pipeline.io.metadata import SIDECAR_SUFFIXES
 
 # Bump when the meaning of stored parts changes, so old parts are not reused.
-CACHE_FORMAT = "4"  # 4: glued-word repair at ingestion, English negation on the parse
+CACHE_FORMAT = "5"  # 5: mentions carry attribution (attributed, actor); 4: glued-word repair, parse negation
 
 
 def _version(name: str) -> str:

@@ -12,7 +12,7 @@ from pipeline.tag import Mention
 from pipeline.tag.entities import EntityMention
 
 MENTION_FIELDS = ("sentence_id", "concept", "family", "dimension", "start", "end", "text", "rule",
-                  "lexicon_version", "negated", "hedged", "counted")
+                  "lexicon_version", "negated", "hedged", "counted", "attributed", "actor")
 
 
 def document_row(item: Document | Rejection) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def document_from_row(row: dict[str, Any]) -> Document:
     spans = tuple(LanguageSpan(**span) for span in row.get("language_spans") or ())
     return Document(doc_id=row["doc_id"], corpus=row["corpus"], path=row["path"], text=row["text"],
                     lang=row["lang"], sha256=row["sha256"], script=row.get("script") or "latin",
-                    language_spans=spans)
+                    language_spans=spans, jurisdiction=row.get("jurisdiction"))
 
 
 def rejected_row(row: dict[str, Any], reason: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pipeline.config import ModelScope, PipelineConfig
 from pipeline.io import Document, Source, load_document
 from pipeline.segment import Segmenter
 from pipeline.tag import FrameTagger, tag_segmented, tagger_for
+from pipeline.tag.attribution import attribute
 from pipeline.tag.entities import EntityMention, EntityTagger
 
 from .rows import document_from_row, document_row, entity_columns, mention_columns, sentence_columns
@@ -182,6 +183,9 @@ class Stages:
                 started = time.perf_counter()
                 entities = self.entities(document, segmented, mentions)
                 seconds["entities"] = time.perf_counter() - started
+            lexicon = self.tagger.lexicon
+            mentions = attribute(mentions, entities, document.matching_text, document.lang,
+                                 document.jurisdiction or "", lexicon.attribution, lexicon.cues)
         except Exception as error:  # noqa: BLE001 - a document that breaks a stage is rejected, not fatal
             logger.exception("segmenting or tagging failed for %s", document.path)
             return Analysis(failure=f"segmentation failed: {type(error).__name__}: {error}")

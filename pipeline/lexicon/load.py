@@ -10,12 +10,12 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.lexicon.model import Concept, ContextRule, Family, FlagCues, Lexicon, Term
+from pipeline.lexicon.model import AttributionCues, Concept, ContextRule, Family, FlagCues, Lexicon, Term
 
 DEFAULT_LEXICON = "concepts.yaml"
 _TERM_KEYS = {"term", "regex", "case_sensitive", "not_preceded_by", "not_followed_by", "requires", "excludes",
               "align_to_tokens", "note"}
-_CONCEPT_KEYS = {"family", "dimension", "definition", "zh", "en"}
+_CONCEPT_KEYS = {"family", "dimension", "definition", "zh", "en", "subconcepts"}
 _RULE_KEYS = {"pattern", "window", "side"}
 # The literal start of an English pattern: letters and digits, single spaces, hyphens, apostrophes and
 # escaped dots ("u\.s\.-made" starts with "u.s.-made").
@@ -90,7 +90,8 @@ def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> 
             problems.append(f"{where}.family: {entry.get('family')!r} is not one of gvc, svc, topic")
             continue
         concepts[concept_id] = Concept(concept_id, family, str(entry.get("dimension", "")),
-                                       str(entry.get("definition", "")).strip())
+                                       str(entry.get("definition", "")).strip(),
+                                       _subconcepts(entry.get("subconcepts"), f"{where}.subconcepts", problems))
         for lang in ("zh", "en"):
             for index, raw_term in enumerate(entry.get(lang) or []):
                 term_where = f"{where}.{lang}[{index}]"
@@ -105,6 +106,7 @@ def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> 
                 terms.append(term)
 
     cues = _build_cues(data.get("flags") or {}, problems)
+    attribution = _build_attribution((data.get("flags") or {}).get("attribution"), concepts, problems)
     if problems:
         raise LexiconError(problems)
     return Lexicon(
@@ -116,6 +118,7 @@ def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> 
         source=source,
         zh_terms=tuple(term for term in terms if term.lang == "zh"),
         en_terms=tuple(term for term in terms if term.lang == "en"),
+        attribution=attribution,
     )
 
 
@@ -180,6 +183,24 @@ def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str,
     # The automaton finds the anchor in the spaced view, where a separator is one space.
     anchor = anchor.replace(" +", " ").replace("\\.", ".").lower()
     return Term(term_id, concept_id, lang, pattern, anchor=anchor, regex=regex, **options)
+
+
+def _subconcepts(raw: object, where: str, problems: list[str]) -> tuple[tuple[str, re.Pattern], ...]:
+    """``subconcepts: {name: pattern}``: each pattern searched (case-insensitively) in a mention's text."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        problems.append(f"{where}: a mapping of sub-concept name: pattern")
+        return ()
+    parts = []
+    for name, pattern in raw.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)) or not isinstance(pattern, str) or not pattern:
+            problems.append(f"{where}.{name}: a lower_snake_case name with a pattern string")
+            continue
+        regex = _compile(pattern, f"{where}.{name}", problems)
+        if regex is not None:
+            parts.append((str(name), regex))
+    return tuple(parts)
 
 
 def loose_separators(pattern: str) -> str:
@@ -266,6 +287,37 @@ def _rules(raw: object, where: str, problems: list[str]) -> tuple[ContextRule, .
         if compiled is not None:
             rules.append(ContextRule(compiled, window, side))
     return tuple(rules)
+
+
+_ATTRIBUTION_KEYS = {"zh_verbs", "zh_actors", "en_actors", "en_adjective_concepts", "en_possessive_concepts",
+                     "actor_names"}
+
+
+def _build_attribution(raw: object, concepts: dict, problems: list[str]) -> AttributionCues:
+    where = "flags.attribution"
+    if raw is None:
+        return AttributionCues()
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: a mapping ({', '.join(sorted(_ATTRIBUTION_KEYS))})")
+        return AttributionCues()
+    for key in set(raw) - _ATTRIBUTION_KEYS:
+        problems.append(f"{where}.{key}: unknown key (valid: {', '.join(sorted(_ATTRIBUTION_KEYS))})")
+    patterns = {key: _compile(raw.get(key), f"{where}.{key}", problems, flags=0 if key.startswith("zh") else
+                              re.IGNORECASE) for key in ("zh_verbs", "zh_actors", "en_actors")}
+    lists = {}
+    for key in ("en_adjective_concepts", "en_possessive_concepts"):
+        listed = raw.get(key) or []
+        if not isinstance(listed, list) or any(concept not in concepts for concept in listed):
+            problems.append(f"{where}.{key}: a list of concept ids of this lexicon")
+            listed = []
+        lists[key] = frozenset(listed)
+    names = raw.get("actor_names") or {}
+    if not isinstance(names, dict) or not all(isinstance(v, str) and ":" in v for v in names.values()):
+        problems.append(f"{where}.actor_names: a mapping of English actor word: entity id (Beijing: gpe:CN)")
+        names = {}
+    return AttributionCues(patterns["zh_verbs"], patterns["zh_actors"], patterns["en_actors"],
+                           lists["en_adjective_concepts"], lists["en_possessive_concepts"],
+                           {str(name): value for name, value in names.items()})
 
 
 def _build_cues(raw: dict, problems: list[str]) -> FlagCues:

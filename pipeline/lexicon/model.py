@@ -19,6 +19,13 @@ class Concept:
     family: Family
     dimension: str
     definition: str
+    # named parts of the concept, each a pattern searched in a mention's text (first match wins; no match:
+    # the concept's other terms): what terms.parquet and the report break a concept's counts out by
+    subconcepts: tuple[tuple[str, re.Pattern], ...] = ()
+
+    def subconcept_of(self, text: str) -> str:
+        """The sub-concept a mention's text belongs to, or "" when the concept declares none that fits."""
+        return next((name for name, pattern in self.subconcepts if pattern.search(text)), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,24 @@ class FlagCues:
 
 
 @dataclass(frozen=True, slots=True)
+class AttributionCues:
+    """When a frame is ascribed to another actor (美方搞“脱钩”, "China's weaponization of ..."): the words
+    that make an actor of a name and the verbs that ascribe a frame to it (see pipeline/tag/attribution.py)."""
+
+    zh_verbs: re.Pattern | None = None  # ascribing verbs between a Chinese actor and the mention (搞, 推行)
+    zh_actors: re.Pattern | None = None  # actors without a gazetteer id (一些国家, 个别国家)
+    en_actors: re.Pattern | None = None  # English actors without a gazetteer id (adversaries, rivals)
+    en_adjective_concepts: frozenset[str] = frozenset()  # where "Chinese X" names the actor, not the target
+    en_possessive_concepts: frozenset[str] = frozenset()  # where "China's X" is China doing X (not "India's
+    # energy security", a partner's need the document itself endorses)
+    actor_names: dict[str, str] = field(default_factory=dict)  # English actor words -> entity id (Beijing)
+
+    @property
+    def enabled(self) -> bool:
+        return self.zh_verbs is not None or self.en_actors is not None or bool(self.actor_names)
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     version: str
     content_hash: str
@@ -88,6 +113,7 @@ class Lexicon:
     source: str = ""
     zh_terms: tuple[Term, ...] = field(default=())
     en_terms: tuple[Term, ...] = field(default=())
+    attribution: AttributionCues = field(default_factory=AttributionCues)
 
     def concept(self, concept_id: str) -> Concept:
         return self.concepts[concept_id]

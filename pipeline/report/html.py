@@ -14,6 +14,7 @@ from pipeline.aggregate.changepoints import change_points
 from pipeline.aggregate.measurement import load_accuracy
 from pipeline.aggregate.outputs import trends_of
 from pipeline.aggregate.shift import compare_shift
+from pipeline.aggregate.terms import term_table
 from pipeline.aggregate.trends import ALL, lexicon_concepts
 from pipeline.config import PipelineConfig
 from pipeline.report.charts import Chart, Interval, Marker, Point, Series, color_for, render_intervals, render_svg
@@ -83,6 +84,28 @@ def classifier_chart(clf_shift: pd.DataFrame, min_sentences: int = MIN_SHIFT_MEN
                                            for r in group.itertuples()])
                      for jurisdiction, group in rows.groupby("jurisdiction", sort=True)], y_max=1.0,
                  chart_id="chart-shift-classifier")
+
+
+def _term_breakdown(terms: pd.DataFrame, concept: str, top: int = 8) -> str:
+    """The words behind a concept's counts: its most frequent terms, counted mentions per jurisdiction."""
+    rows = terms[terms["concept"] == concept]
+    if rows.empty or rows["n_mentions"].sum() == 0:
+        return "<p>No counted mention of this concept in these years.</p>"
+    parts = ""
+    if (rows["subconcept"] != "").any():  # the concept declares sub-concepts: their totals first
+        by_part = rows.assign(subconcept=rows["subconcept"].replace("", "other")).pivot_table(
+            index="subconcept", columns="jurisdiction", values="n_mentions", aggfunc="sum", fill_value=0)
+        by_part = by_part.loc[by_part.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+        parts = ('<p class="terms-caption">By sub-concept (counted mentions):</p>'
+                 + _table(["sub-concept", *by_part.columns],
+                          [[name, *(int(c) for c in counts)] for name, counts in by_part.iterrows()]))
+    pivot = rows.pivot_table(index="term", columns="jurisdiction", values="n_mentions", aggfunc="sum", fill_value=0)
+    pivot = pivot.loc[pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    body = [[term, *(int(count) for count in counts)] for term, counts in pivot.head(top).iterrows()]
+    if len(pivot) > top:
+        body.append([f"{len(pivot) - top} other terms", *(int(x) for x in pivot.iloc[top:].sum())])
+    return (parts + '<p class="terms-caption">The words behind it (counted mentions, <code>terms.parquet</code>):'
+            '</p>' + _table(["term", *pivot.columns], body))
 
 
 def _robustness_panel(tables, concepts: dict, jurisdiction: str, config: PipelineConfig) -> str:
@@ -204,6 +227,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
                    markers(breaks, f"{family}_rate"), f"chart-family-{family}")
         for family in ("svc", "gvc", "topic")]
     concept_ids = sorted(concepts, key=lambda c: (concepts[c][0], c))
+    terms = _since(term_table(tables, config.trends, lexicon.concepts), since)
     concept_charts = [rate_chart(result.trends, "concept", concept, f"{concept} ({concepts[concept][0]})", [],
                                  f"chart-concept-{concept}") for concept in concept_ids]
 
@@ -259,8 +283,9 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         families="".join(render_svg(chart) for chart in family_charts),
         options=options,
         concepts="".join(f'<div class="concept-chart" id="wrap-{chart.chart_id}"'
-                         f'{"" if index == 0 else " hidden"}>{render_svg(chart)}</div>'
-                         for index, chart in enumerate(concept_charts)),
+                         f'{"" if index == 0 else " hidden"}>{render_svg(chart)}'
+                         f'{_term_breakdown(terms, concept)}</div>'
+                         for index, (chart, concept) in enumerate(zip(concept_charts, concept_ids, strict=True))),
         breaks=_table(["jurisdiction", "series", "break", "probability", "90% interval", "level before",
                        "level after", "documents around"], break_rows),
         entities=_table(["entity", "canonical id", "concept", "sentences", "documents"], entity_rows)

@@ -60,6 +60,8 @@ MENTIONS = pa.schema(
         ("negated", pa.bool_()),
         ("hedged", pa.bool_()),
         ("counted", pa.bool_()),  # False: nested in a longer mention that counts instead
+        ("attributed", pa.bool_()),  # the frame is ascribed to another actor (pipeline/tag/attribution.py)
+        ("actor", pa.string()),  # that actor's entity id, "" when none is named
     ]
 )
 

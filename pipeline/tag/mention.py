@@ -20,6 +20,8 @@ class Mention:
     negated: bool = False
     hedged: bool = False
     counted: bool = True  # False when nested in (or overlapping) a longer mention that counts instead
+    attributed: bool = False  # the frame is ascribed to another actor (pipeline/tag/attribution.py)
+    actor: str = ""  # that actor's entity id, when one is named
 
     def as_dict(self) -> dict:
         return asdict(self)

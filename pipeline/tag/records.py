@@ -12,6 +12,7 @@ from pipeline.io.chinese_script import to_simplified
 from pipeline.io.language import detect_language
 from pipeline.io.normalize import COMBINING_CLASS, nfkc_piece
 from pipeline.io.sources import json_lines
+from pipeline.tag.attribution import attribute
 from pipeline.tag.entities import EntityMention, EntityTagger
 from pipeline.tag.mention import Mention
 from pipeline.tag.tagger import FrameTagger, sentence_spans
@@ -40,8 +41,8 @@ def read_records(paths: Iterable[str | Path]) -> Iterator[dict]:
         yield record
 
 
-def tag_text(tagger: FrameTagger, text: str, lang: str | None = None,
-             entity_tagger: EntityTagger | None = None) -> tuple[str, list[Mention], list[EntityMention]]:
+def tag_text(tagger: FrameTagger, text: str, lang: str | None = None, entity_tagger: EntityTagger | None = None,
+             jurisdiction: str = "") -> tuple[str, list[Mention], list[EntityMention]]:
     """Mentions (and, with ``entity_tagger``, entities) in a raw text with offsets into that text (as
     given, not normalised).
 
@@ -54,6 +55,8 @@ def tag_text(tagger: FrameTagger, text: str, lang: str | None = None,
     sentences = sentence_spans(view)
     mentions = tagger.tag(normalized, view=view, sentences=sentences)
     entities = entity_tagger.tag(normalized, view=view, sentences=sentences) if entity_tagger else []
+    # a frame ascribed to another actor than ``jurisdiction`` (the text's own, when the record names it)
+    mentions = attribute(mentions, entities, view, lang, jurisdiction, tagger.lexicon.attribution, tagger.lexicon.cues)
     if normalized == text:
         return lang, mentions, entities
     mapping = _offset_map(text, normalized)
@@ -100,7 +103,8 @@ def _offset_map(raw: str, normalized: str) -> list[int]:
 
 def tagged_record(tagger: FrameTagger, record: dict, entity_tagger: EntityTagger | None = None) -> dict:
     """The record with ``lang``, ``mentions`` (counted ones) and, with ``entity_tagger``, ``entities``."""
-    lang, mentions, entities = tag_text(tagger, record["text"], record.get("lang"), entity_tagger)
+    lang, mentions, entities = tag_text(tagger, record["text"], record.get("lang"), entity_tagger,
+                                        str(record.get("jurisdiction") or ""))
     return {
         **record,
         "lang": record.get("lang") or lang,
@@ -108,6 +112,7 @@ def tagged_record(tagger: FrameTagger, record: dict, entity_tagger: EntityTagger
             {
                 "concept": mention.concept, "family": mention.family, "start": mention.start, "end": mention.end,
                 "text": mention.text, "rule": mention.rule, "negated": mention.negated, "hedged": mention.hedged,
+                "attributed": mention.attributed, "actor": mention.actor,
             }
             for mention in mentions if mention.counted
         ],

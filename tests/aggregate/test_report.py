@@ -34,6 +34,11 @@ def test_the_report_is_one_self_contained_file(report):
     assert html.count("<svg") >= 35  # shift index, 3 robustness panels, 3 families, 28 concepts
     assert "SVC share 2000-2015" in html and "Change points" in html
     assert "gazetteer" in html and "lexicon" in html  # the run's metadata
+    # each concept's words, and a concept's declared sub-concepts, under its chart
+    wrap = html[html.index('id="wrap-chart-concept-supply_chain_security"'):]
+    wrap = wrap[:wrap.index('<div class="concept-chart"')]
+    assert "By sub-concept" in wrap and "<td>food</td>" in wrap and "<td>粮食安全</td>" in wrap
+    assert "corrected for the tagger" in html and 'id="robustness"' in html
 
 
 def _png_pixels(data: bytes):

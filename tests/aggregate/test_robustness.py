@@ -76,6 +76,10 @@ def test_terms_table_breaks_a_concept_into_its_words(headline_run):
     by_term = cn.groupby("term")["n_mentions"].sum()
     assert {"粮食安全", "能源安全"} <= set(by_term.index)
     assert any(term.startswith("产业链供应链") for term in by_term.index)
+    # the lexicon's sub-concepts break the concept out: food, energy and industrial-chain security apart
+    part = cn.drop_duplicates("term").set_index("term")["subconcept"]
+    assert part["粮食安全"] == "food" and part["能源安全"] == "energy"
+    assert {part[t] for t in by_term.index if t.startswith("产业链供应链")} == {"industrial_chain"}
     # the terms add up to the trend table's concept counts, cell by cell
     trends = read_table(headline_run, "trends")
     concept_rows = trends[(trends["group"] == "*") & (trends["level"] == "concept") & (trends["n_mentions"] > 0)]

@@ -82,6 +82,9 @@ def _minimal(**concept_fields) -> dict:
          "concepts.Bad-Id: concept ids are lower_snake_case"),
         ({"version": "x", "concepts": {"a": {"family": "svc"}}, "flags": {"en": {"negation": "not|"}}},
          "flags.en.negation: the pattern matches empty text"),
+        (_minimal(subconcepts={"food": "粮食("}), "concepts.strategic_autonomy.subconcepts.food: invalid pattern"),
+        (_minimal(subconcepts=["food"]), "concepts.strategic_autonomy.subconcepts: a mapping"),
+        (_minimal(subconcepts={"Food": "粮食"}), "subconcepts.Food: a lower_snake_case name"),
     ],
 )
 def test_invalid_lexicons_point_to_the_entry(data, problem):
