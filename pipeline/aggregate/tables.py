@@ -15,6 +15,25 @@ MENTION_COLUMNS = ["doc_id", "sentence_id", "concept", "family", "dimension", "s
                    "negated", "attributed", "counted"]
 
 
+# Columns added after the first release: a folder written before them still aggregates, with these values.
+MENTION_DEFAULTS = {"rule": "", "attributed": False}
+
+
+def _read_with_defaults(out: Path, name: str, columns: list[str], defaults: dict) -> pd.DataFrame:
+    """``read_table`` of ``columns``, those of ``defaults`` that an older folder lacks filled in."""
+    import pyarrow.parquet as pq
+
+    from pipeline.store import TABLE_FILES
+
+    path = out / TABLE_FILES[name]
+    present = set(pq.read_schema(path).names) if path.is_file() else set(columns)
+    frame = read_table(out, name, [column for column in columns if column in present or column not in defaults])
+    for column, value in defaults.items():
+        if column in columns and column not in frame:
+            frame[column] = value
+    return frame[columns]
+
+
 @dataclass
 class RunTables:
     """Documents that were processed (status ok, with a year) and their counted mentions."""
@@ -45,7 +64,7 @@ class RunTables:
         documents["year"] = documents["year"].astype(int)
         for column in ("jurisdiction", "corpus", "doc_type", "lang"):
             documents[column] = documents[column].fillna("unknown")
-        mentions = read_table(out, "mentions", MENTION_COLUMNS)
+        mentions = _read_with_defaults(out, "mentions", MENTION_COLUMNS, MENTION_DEFAULTS)
         mentions = mentions[mentions["counted"] & mentions["doc_id"].isin(documents["doc_id"])]
         return cls(out, documents.reset_index(drop=True), mentions.drop(columns="counted").reset_index(drop=True),
                    n_undated)

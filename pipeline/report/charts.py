@@ -1,5 +1,7 @@
 """Line charts as inline SVG: one line per jurisdiction, its interval as a band, change points as dashed
-lines, and points that carry the key of their trend cell (``data-cell``) for the report's drill-down.
+lines, gaps where periods have no data, and points that carry the key of their trend cell (``data-cell``)
+for the report's drill-down. Every style is an attribute of its element, so a chart renders the same
+without the report's style sheet (Jupyter, VS Code, GitHub, a saved .svg file).
 
 Plain SVG written here keeps the report one offline file with no charting library, and lets notebooks
 show the same charts (``IPython.display.SVG``).
@@ -78,14 +80,40 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [first + i * step for i in range(int((high - first) / step) + 1)]
 
 
-def render_svg(chart: Chart, width: int = 760, height: int = 300) -> str:
-    """The chart as an ``<svg>`` element (a string)."""
-    left, right, top, bottom = 56, 110, 28, 36
+# Presentation attributes on every element, so a chart looks the same in the report, in Jupyter, in VS
+# Code, on GitHub and when saved as a file; the report's style sheet only adds hover effects.
+FONT = 'font-family="Helvetica, Arial, sans-serif"'
+TEXT = {"title": 'font-size="13" font-weight="600" fill="#222"', "tick": 'font-size="11" fill="#444"',
+        "legend": 'font-size="11" fill="#333"', "axis-label": 'font-size="11" fill="#666"',
+        "marker-label": 'font-size="10.5"'}
+
+
+def _step(period: str) -> float:
+    """The length of one period of this kind: a year, a quarter or a month."""
+    return 0.25 if "Q" in period else 1 / 12 if "-" in period else 1.0
+
+
+def _runs(points: list[Point]) -> list[list[Point]]:
+    """Consecutive points, split where periods are missing: a line is not drawn across years without data."""
+    runs: list[list[Point]] = []
+    for point in points:
+        if runs and period_position(point.period) - period_position(runs[-1][-1].period) <= _step(
+                point.period) * 1.01:
+            runs[-1].append(point)
+        else:
+            runs.append([point])
+    return runs
+
+
+def render_svg(chart: Chart, width: int = 780, height: int = 300) -> str:
+    """The chart as a standalone ``<svg>`` element (a string): styles inline, a white background."""
+    left, right, top, bottom = 56, 150, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     points = [p for s in chart.series for p in s.points if not math.isnan(p.value)]
     if not points:
-        return (f'<svg class="chart empty" width="{width}" height="60" role="img"><text x="10" y="30">'
-                f'{escape(chart.title)}: no data</text></svg>')
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart empty" width="{width}" height="60" '
+                f'role="img" {FONT}><rect width="{width}" height="60" fill="#fff"/><text x="10" y="30" '
+                f'{TEXT["legend"]}>{escape(chart.title)}: no data</text></svg>')
     xs = [period_position(p.period) for p in points] + [period_position(m.period) for m in chart.markers]
     x_min, x_max = min(xs), max(xs)
     if x_max == x_min:
@@ -101,29 +129,36 @@ def render_svg(chart: Chart, width: int = 760, height: int = 300) -> str:
         return top + plot_h - min(max(value, 0.0), y_top) / y_top * plot_h
 
     parts = [f'<svg class="chart" id="{escape(chart.chart_id)}" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img" aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg">',
-             f'<text class="title" x="{left}" y="16">{escape(chart.title)}</text>']
+             f'height="{height}" role="img" aria-label="{escape(chart.title)}" xmlns="http://www.w3.org/2000/svg" '
+             f'{FONT}>',
+             f'<rect width="{width}" height="{height}" fill="#fff"/>',
+             f'<text class="title" x="{left}" y="16" {TEXT["title"]}>{escape(chart.title)}</text>']
     for tick in _ticks(0, y_top):
         y = y_of(tick)
-        parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                     f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick:g}</text>')
+        parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#eee"/>'
+                     f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" {TEXT["tick"]}>'
+                     f'{tick:g}</text>')
     for tick in _ticks(x_min, x_max, 8):
         x = left + (tick - x_min) / (x_max - x_min) * plot_w
-        parts.append(f'<text class="tick" x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{tick:g}</text>')
-    parts.append(f'<line class="axis" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}"/>'
-                 f'<text class="axis-label" transform="translate(14 {top + plot_h / 2}) rotate(-90)" '
-                 f'text-anchor="middle">{escape(chart.y_label)}</text>')
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                     f'{TEXT["tick"]}>{tick:g}</text>')
+    parts.append(f'<line class="axis" x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" '
+                 f'stroke="#999"/><text class="axis-label" transform="translate(14 {top + plot_h / 2}) rotate(-90)" '
+                 f'text-anchor="middle" {TEXT["axis-label"]}>{escape(chart.y_label)}</text>')
     for index, series in enumerate(chart.series):
         color = series.color or color_for(series.name, index)
         valid = sorted((p for p in series.points if not math.isnan(p.value)), key=lambda p: period_position(p.period))
-        banded = [p for p in valid if not math.isnan(p.low) and not math.isnan(p.high)]
-        if len(banded) > 1:
-            outline = [f"{x_of(p.period):.1f},{y_of(p.high):.1f}" for p in banded]
-            outline += [f"{x_of(p.period):.1f},{y_of(p.low):.1f}" for p in reversed(banded)]
-            parts.append(f'<polygon class="band" points="{" ".join(outline)}" fill="{color}"/>')
-        if len(valid) > 1:
-            line = " ".join(f"{x_of(p.period):.1f},{y_of(p.value):.1f}" for p in valid)
-            parts.append(f'<polyline class="line" points="{line}" stroke="{color}"/>')
+        for run in _runs(valid):
+            banded = [p for p in run if not math.isnan(p.low) and not math.isnan(p.high)]
+            if len(banded) > 1:
+                outline = [f"{x_of(p.period):.1f},{y_of(p.high):.1f}" for p in banded]
+                outline += [f"{x_of(p.period):.1f},{y_of(p.low):.1f}" for p in reversed(banded)]
+                parts.append(f'<polygon class="band" points="{" ".join(outline)}" fill="{color}" '
+                             f'fill-opacity="0.14" stroke="none"/>')
+            if len(run) > 1:
+                line = " ".join(f"{x_of(p.period):.1f},{y_of(p.value):.1f}" for p in run)
+                parts.append(f'<polyline class="line" points="{line}" stroke="{color}" fill="none" '
+                             f'stroke-width="1.8"/>')
         for p in valid:
             interval = "" if math.isnan(p.low) else f" [{p.low:.3g}, {p.high:.3g}]"
             tooltip = f"{series.name} {p.period}: {p.value:.3g}{interval}{' ' + p.note if p.note else ''}"
@@ -131,18 +166,20 @@ def render_svg(chart: Chart, width: int = 760, height: int = 300) -> str:
                          f'fill="{color}" data-cell="{escape(p.cell)}" data-series="{escape(series.name)}" '
                          f'data-period="{escape(p.period)}" tabindex="0"><title>{escape(tooltip)}</title></circle>')
         parts.append(f'<rect x="{left + plot_w + 14}" y="{top + 6 + index * 18}" width="12" height="12" '
-                     f'fill="{color}"/><text class="legend" x="{left + plot_w + 32}" y="{top + 16 + index * 18}">'
-                     f'{escape(series.name)}</text>')
+                     f'fill="{color}"/><text class="legend" x="{left + plot_w + 32}" y="{top + 16 + index * 18}" '
+                     f'{TEXT["legend"]}>{escape(series.name)}</text>')
     # Change points: a dashed line in the plot, its label in the legend column (labels in the plot collide).
     legend_y = top + 16 + len(chart.series) * 18 + 10
     if chart.markers:
-        parts.append(f'<text class="legend" x="{left + plot_w + 14}" y="{legend_y}">change points</text>')
+        parts.append(f'<text class="legend" x="{left + plot_w + 14}" y="{legend_y}" {TEXT["legend"]}>'
+                     f'change points</text>')
     for number, marker in enumerate(chart.markers):
         x = x_of(marker.period)
         parts.append(f'<line class="marker" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
-                     f'stroke="{marker.color}"><title>{escape(marker.label)}</title></line>'
+                     f'stroke="{marker.color}" stroke-dasharray="4 3" stroke-width="1.2">'
+                     f'<title>{escape(marker.label)}</title></line>'
                      f'<text class="marker-label" x="{left + plot_w + 14}" y="{legend_y + 14 * (number + 1)}" '
-                     f'fill="{marker.color}">{escape(marker.label)}</text>')
+                     f'fill="{marker.color}" {TEXT["marker-label"]}>{escape(marker.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -197,11 +234,3 @@ def render_intervals(title: str, rows: list[Interval], reference: float, chart_i
                      f'{tick:+.2f}</text>')
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    step = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(step)) if step > 0 else 0.1
-    step = min((m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= step), default=magnitude)
-    first = math.ceil(low / step) * step
-    return [round(first + i * step, 10) for i in range(int((high - first) / step) + 1)]

@@ -131,3 +131,21 @@ def test_user_profiles_are_validated_and_added(headline_run, tmp_path):
     result = CliRunner().invoke(main, ["robustness", str(headline_run), "--periods", *PERIODS, "--set",
                                        f"trends.profiles={mine}"])
     assert result.exit_code == 2 and "drop_concept" in result.output
+
+
+def test_a_folder_written_before_attribution_and_rules_still_aggregates(headline_run, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    old = tmp_path / "old"
+    shutil.copytree(headline_run, old)
+    mentions = pq.read_table(old / "mentions.parquet")
+    pq.write_table(mentions.drop_columns(["attributed", "actor", "rule"]), old / "mentions.parquet")
+    result = CliRunner().invoke(main, ["trends", str(old), "-q"])
+    assert result.exit_code == 0, result.output
+    terms = read_table(old, "terms")
+    assert len(terms) and (terms["rule"] == "").all()
+    result = CliRunner().invoke(main, ["robustness", str(old), "--jurisdiction", "CN", "--periods", *PERIODS,
+                                       "--json"])
+    assert result.exit_code == 0, result.output
