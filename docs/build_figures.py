@@ -65,6 +65,33 @@ def main() -> None:
             page.screenshot(path=str(HERE / "report.png"))
             browser.close()
     print(f"wrote {HERE / 'shift-index.svg'}, {HERE / 'report.png'}; report at {report}")
+    notebook_figures(out)
+
+
+def notebook_figures(out: Path) -> None:
+    """Execute notebooks 01 and 02 on the example run and save each one's first chart as docs/notebook-NN.png,
+    rendered as a notebook viewer shows it (no style sheet)."""
+    import os
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from tests.rendering import svgs_to_png
+
+    notebooks = HERE.parent / "notebooks"
+    os.environ.setdefault("POLICY_PIPELINE_OUT", str(out))
+    for name in ("01-trends-overview.ipynb", "02-concept-deep-dive.ipynb"):
+        notebook = nbformat.read(notebooks / name, as_version=4)
+        NotebookClient(notebook, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(notebooks)}}).execute()
+        svgs = [output["data"]["image/svg+xml"] for cell in notebook.cells if cell.cell_type == "code"
+                for output in cell.outputs if "image/svg+xml" in output.get("data", {})]
+        with tempfile.TemporaryDirectory() as folder:
+            [png] = svgs_to_png(svgs[:1], Path(folder), name[:2])
+            target = HERE / f"notebook-{name[:2]}.png"
+            shutil.copyfile(png, target)
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

@@ -143,13 +143,20 @@ def shift(out_dir, jurisdiction, periods, jurisdictions, single_period, corpus, 
 
 
 def _print_terms(out_dir, concept: str, jurisdiction: str | None, last: int) -> None:
+    from pipeline.aggregate.tables import resolve_name
+    from pipeline.lexicon import load_lexicon
     from pipeline.store import read_table
 
     terms = read_table(out_dir, "terms")
+    try:
+        concept = resolve_name(concept, set(load_lexicon().concepts) | set(terms["concept"]), "concept")
+        if jurisdiction:
+            jurisdiction = resolve_name(jurisdiction, terms["jurisdiction"], "jurisdiction")
+    except ValueError as error:
+        _fail(error)
     rows = terms[terms["concept"] == concept]
     if rows.empty:
-        known = sorted(terms["concept"].unique())
-        _fail(ValueError(f"no mention of {concept!r} in this run (concepts with mentions: {', '.join(known)})"))
+        _fail(ValueError(f"no counted mention of {concept!r} in this run"))
     for name, group in rows.groupby("jurisdiction"):
         if jurisdiction and name != jurisdiction:
             continue
@@ -269,10 +276,12 @@ def doc_concepts_command(out_dir, output, negated) -> None:
 @config_options
 def changepoints(out_dir, since, as_json, workers, config_path, overrides, quiet) -> None:
     """Change points in each jurisdiction's family series (SVC share, svc and gvc rates), with the break
-    period, its posterior probability and credible interval, and the documents around it.
+    period, its posterior probability and credible interval, and the documents around it. Without --since,
+    the same as changepoints.parquet, the report and the notebooks (series from trends.changepoints_since).
 
     \b
     Example:
+      policy-pipeline changepoints out/
       policy-pipeline changepoints out/ --since 1990
     """
     from pipeline.aggregate.changepoints import change_points
@@ -283,7 +292,11 @@ def changepoints(out_dir, since, as_json, workers, config_path, overrides, quiet
         result, _ = trends_of(out_dir, config)
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
-    breaks = change_points(result.shift, result.trends, result.documents, since=since)
+    stored = config.trends.changepoints_since or None
+    breaks = change_points(result.shift, result.trends, result.documents, since=since if since is not None else stored)
+    if since is not None and since != stored and not as_json:
+        stdout.print(f"series from {since} on: the stored table, the report and the notebooks use "
+                     f"trends.changepoints_since = {config.trends.changepoints_since}", highlight=False)
     if as_json:
         click.echo(breaks.to_json(orient="records", force_ascii=False))
         return
@@ -335,7 +348,8 @@ def evidence(out_dir, concept, family, year, jurisdiction, entity, term, negated
                      highlight=False)
         stdout.print("  " + kwic_line(row), highlight=False, markup=False)
     if rows.empty:
-        stdout.print("no mention matches these filters")
+        stdout.print(f"the cell has documents but no {'negated or counted' if negated else 'counted'} mention "
+                     f"matches these filters" + ("" if negated else " (--negated also shows negated ones)"))
 
 
 @click.command()
@@ -345,20 +359,27 @@ def evidence(out_dir, concept, family, year, jurisdiction, entity, term, negated
               help="Sentences kept for each chart point's drill-down.")
 @click.option("--since", type=int, default=1950, show_default=True,
               help="Charts and change points from this year on (0: everything).")
+@click.option("--periods", nargs=2, metavar="A B", default=("2000-2015", "2019-2025"), show_default=True,
+              help="The two periods the shift is compared between.")
+@click.option("--corpus", help="Only the documents of this corpus.")
+@click.option("--jurisdiction", "jurisdictions", multiple=True, help="Only this jurisdiction (repeatable).")
 @config_options
-def report(out_dir, output, evidence_per_cell, since, workers, config_path, overrides, quiet) -> None:
+def report(out_dir, output, evidence_per_cell, since, periods, corpus, jurisdictions, workers, config_path,
+           overrides, quiet) -> None:
     """Write one self-contained HTML report (works offline): trends per family and concept by
     jurisdiction, the shift index with intervals, change points, evidence on click, the run's metadata.
 
     \b
     Example:
       policy-pipeline report out/ -o report.html
+      policy-pipeline report out/ --periods 2010-2016 2017-2025 --jurisdiction US --corpus us_wh_fact_sheets
     """
     from pipeline.report import write_report
 
     config = load_config(config_path, overrides, workers)
     try:
-        path = write_report(out_dir, output, config=config, evidence_per_cell=evidence_per_cell, since=since or None)
+        path = write_report(out_dir, output, config=config, evidence_per_cell=evidence_per_cell, since=since or None,
+                            periods=tuple(periods), corpus=corpus, jurisdictions=list(jurisdictions) or None)
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
     if not quiet:

@@ -33,10 +33,17 @@ def example_run(out: str | Path | None = None, corpora: tuple[str, ...] = EXAMPL
     return out
 
 
-def show(chart) -> None:
-    """Display a :class:`pipeline.report.Chart` in a notebook."""
+def show(chart, panels: bool = False) -> None:
+    """Display a :class:`pipeline.report.Chart` in a notebook; ``panels=True`` draws one panel per
+    jurisdiction (small multiples) instead of overlapping lines and bands. The SVG carries its styles, so it
+    looks the same in Jupyter, VS Code and GitHub's viewer, and ``chart_svg`` gives it for saving."""
     from IPython.display import SVG, display
 
-    from pipeline.report import render_svg
+    display(SVG(chart_svg(chart, panels)))
 
-    display(SVG(render_svg(chart)))
+
+def chart_svg(chart, panels: bool = False) -> str:
+    """The SVG text of a chart, to save as a figure (``Path("fig.svg").write_text(chart_svg(chart))``)."""
+    from pipeline.report import render_panels, render_svg
+
+    return render_panels(chart) if panels else render_svg(chart)

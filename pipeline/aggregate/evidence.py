@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.aggregate.tables import RunTables, parse_period_range
+from pipeline.aggregate.tables import RunTables, parse_period_range, resolve_name
 from pipeline.store import read_table
 
 EVIDENCE_COLUMNS = ["doc_id", "year", "jurisdiction", "corpus", "concept", "family", "text", "start", "end",
                     "negated", "sentence_id", "sentence", "left", "right"]
+
+
+class NoDocuments(ValueError):
+    """The filters leave no document (as opposed to documents without a matching mention)."""
 
 
 def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | None = None,
@@ -31,8 +35,9 @@ def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | N
     if not include_negated:
         mentions = mentions[~mentions["negated"]]
     if concept is not None:
-        if concept not in set(mentions["concept"]) and concept not in set(tables.mentions["concept"]):
-            raise ValueError(f"no mention of concept {concept!r} in {out_dir}")
+        from pipeline.lexicon import load_lexicon
+
+        concept = resolve_name(concept, set(load_lexicon().concepts) | set(tables.mentions["concept"]), "concept")
         mentions = mentions[mentions["concept"] == concept]
     if family is not None:
         mentions = mentions[mentions["family"] == family]
@@ -45,7 +50,11 @@ def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | N
         first, last = parse_period_range(str(year))
         documents = documents[documents["year"].between(first, last)]
     if jurisdiction is not None:
+        jurisdiction = resolve_name(jurisdiction, tables.documents["jurisdiction"], "jurisdiction")
         documents = documents[documents["jurisdiction"] == jurisdiction]
+    if documents.empty:  # an empty cell is not a cell without mentions: say which
+        where = " ".join(str(part) for part in (jurisdiction, year) if part is not None)
+        raise NoDocuments(f"no documents in that cell ({where}): the run has none there, so no mention either")
     rows = mentions.merge(documents, on="doc_id")
     if entity is not None:
         entities = read_table(out_dir, "entities", ["doc_id", "sentence_id", "canonical_id"])

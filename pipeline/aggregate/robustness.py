@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from pipeline.aggregate.shift import compare_shift
-from pipeline.aggregate.tables import RunTables, parse_period_range
+from pipeline.aggregate.tables import RunTables, parse_period_range, resolve_name
 from pipeline.aggregate.terms import term_key
 from pipeline.config import TrendsConfig
 
@@ -164,6 +164,9 @@ def robustness(tables: RunTables, concepts: dict[str, tuple[str, str]], jurisdic
                corpus: str | None = None) -> Robustness:
     """The shift of ``jurisdiction`` between ``periods`` under every variant (module docstring)."""
     config = config or TrendsConfig()
+    jurisdiction = resolve_name(jurisdiction, tables.documents["jurisdiction"], "jurisdiction")
+    if corpus is not None:
+        corpus = resolve_name(corpus, tables.documents["corpus"], "corpus")
     if profiles is None or core_terms is None:
         shipped, shipped_core = load_profiles(config.profiles)
         profiles = shipped if profiles is None else profiles

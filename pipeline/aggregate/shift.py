@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.aggregate.tables import RunTables, parse_period_range
+from pipeline.aggregate.tables import RunTables, parse_period_range, resolve_name
 from pipeline.aggregate.trends import KeyMap, _interval, _share, _weights
 from pipeline.config import TrendsConfig
 
@@ -29,6 +29,7 @@ class Side:
     ci: tuple[float, float]
     ci_unit: str
     corrected: float = float("nan")  # misclassification-corrected share (with a tagger accuracy estimate)
+    years: str = ""  # the years its documents cover ("2010-2015" for an asked "2000-2015")
 
 
 @dataclass
@@ -56,15 +57,15 @@ def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction:
           corpus: str | None = None, accuracy=None) -> tuple[Side, np.ndarray, np.ndarray | None]:
     first, last = parse_period_range(period)
     documents = tables.documents
+    jurisdiction = resolve_name(jurisdiction, documents["jurisdiction"], "jurisdiction")
     if corpus is not None:
-        if corpus not in set(documents["corpus"]):
-            known = ", ".join(sorted(set(documents["corpus"])))
-            raise ValueError(f"no corpus {corpus!r} in this run (corpora: {known})")
+        corpus = resolve_name(corpus, documents["corpus"], "corpus")
         documents = documents[documents["corpus"] == corpus]
     chosen = documents[(documents["jurisdiction"] == jurisdiction) & documents["year"].between(first, last)]
     if chosen.empty:
-        known = ", ".join(sorted(documents["jurisdiction"].unique()))
-        where = f"jurisdictions in this run: {known}" if known else "no document of this run has a year"
+        years = documents.loc[documents["jurisdiction"] == jurisdiction, "year"]
+        where = (f"its documents{' in ' + corpus if corpus else ''} cover {years.min()}-{years.max()}"
+                 if len(years) else f"it has no document{' in ' + corpus if corpus else ''}")
         raise ValueError(f"no documents of {jurisdiction} in {period} ({where})")
     mentions = tables.mentions[~tables.mentions["negated"]] if not config.include_negated else tables.mentions
     mentions = mentions[mentions["doc_id"].isin(chosen["doc_id"])]
@@ -80,14 +81,18 @@ def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction:
         langs = chosen["lang"].to_numpy(dtype=object)
     pair = (concept_counts @ keymap.projection)[:, [svc, gvc]]
     resamples = config.resamples or 1000
-    weights = _weights(len(pair), resamples, config.seed, (jurisdiction, period))
+    # Resamples are keyed by the documents, not the label: "2000-2015" and "2010-2015" over the same EU
+    # speeches give the same interval in the report, the CLI and a notebook.
+    weights = _weights(len(pair), resamples, config.seed, ("side", *sorted(chosen["doc_id"])))
     sampled = weights @ pair
     shares = _share(sampled[:, 0], sampled[:, 1])
     n_svc, n_gvc = (int(x) for x in pair.sum(axis=0))
     low, high = _interval(shares[:, None], config.confidence)
     label = f"{jurisdiction} {period}" + (f" ({corpus})" if corpus else "")
+    first_year, last_year = int(chosen["year"].min()), int(chosen["year"].max())
     side = Side(label, jurisdiction, period, len(chosen), n_svc, n_gvc,
-                n_svc / (n_svc + n_gvc) if n_svc + n_gvc else float("nan"), (float(low[0]), float(high[0])), unit)
+                n_svc / (n_svc + n_gvc) if n_svc + n_gvc else float("nan"), (float(low[0]), float(high[0])), unit,
+                years=f"{first_year}-{last_year}" if last_year > first_year else str(first_year))
     me_shares = None
     if accuracy is not None:
         by_lang = sorted(set(langs))

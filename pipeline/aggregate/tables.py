@@ -80,3 +80,23 @@ def parse_period_range(text: str) -> tuple[int, int]:
     if end < start:
         raise ValueError(f"a period must not end before it starts: {text!r}")
     return start, end
+
+
+def resolve_name(value: str, known, what: str) -> str:
+    """``value`` as the run spells it: an exact match, else the one known name equal to it ignoring case
+    ("cn" is CN); otherwise a ValueError that says "did you mean" when a known name is close, and lists
+    them."""
+    import difflib
+
+    known = sorted({str(name) for name in known})
+    if value in known:
+        return value
+    folded = [name for name in known if name.casefold() == str(value).casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    close = difflib.get_close_matches(str(value).casefold(), [name.casefold() for name in known], n=1, cutoff=0.6)
+    hint = ""
+    if close:
+        hint = f"; did you mean {next(name for name in known if name.casefold() == close[0])!r}?"
+    listing = ", ".join(known) if len(known) <= 30 else ", ".join(known[:30]) + f", ... ({len(known)} in all)"
+    raise ValueError(f"no {what} {value!r} in this run{hint} ({what}s: {listing or 'none'})")

@@ -105,8 +105,9 @@ def _runs(points: list[Point]) -> list[list[Point]]:
     return runs
 
 
-def render_svg(chart: Chart, width: int = 780, height: int = 300) -> str:
-    """The chart as a standalone ``<svg>`` element (a string): styles inline, a white background."""
+def render_svg(chart: Chart, width: int = 780, height: int = 300, x_range: tuple[float, float] | None = None) -> str:
+    """The chart as a standalone ``<svg>`` element (a string): styles inline, a white background.
+    ``x_range`` fixes the time axis (panels of one figure share it)."""
     left, right, top, bottom = 56, 150, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     points = [p for s in chart.series for p in s.points if not math.isnan(p.value)]
@@ -115,7 +116,7 @@ def render_svg(chart: Chart, width: int = 780, height: int = 300) -> str:
                 f'role="img" {FONT}><rect width="{width}" height="60" fill="#fff"/><text x="10" y="30" '
                 f'{TEXT["legend"]}>{escape(chart.title)}: no data</text></svg>')
     xs = [period_position(p.period) for p in points] + [period_position(m.period) for m in chart.markers]
-    x_min, x_max = min(xs), max(xs)
+    x_min, x_max = x_range or (min(xs), max(xs))
     if x_max == x_min:
         x_min, x_max = x_min - 1, x_max + 1
     y_top = chart.y_max if chart.y_max is not None else max(
@@ -164,7 +165,8 @@ def render_svg(chart: Chart, width: int = 780, height: int = 300) -> str:
             tooltip = f"{series.name} {p.period}: {p.value:.3g}{interval}{' ' + p.note if p.note else ''}"
             parts.append(f'<circle class="point" cx="{x_of(p.period):.1f}" cy="{y_of(p.value):.1f}" r="3.2" '
                          f'fill="{color}" data-cell="{escape(p.cell)}" data-series="{escape(series.name)}" '
-                         f'data-period="{escape(p.period)}" tabindex="0"><title>{escape(tooltip)}</title></circle>')
+                         f'data-period="{escape(p.period)}" data-value="{p.value:.6g}" data-low="{p.low:.6g}" '
+                         f'data-high="{p.high:.6g}" tabindex="0"><title>{escape(tooltip)}</title></circle>')
         parts.append(f'<rect x="{left + plot_w + 14}" y="{top + 6 + index * 18}" width="12" height="12" '
                      f'fill="{color}"/><text class="legend" x="{left + plot_w + 32}" y="{top + 16 + index * 18}" '
                      f'{TEXT["legend"]}>{escape(series.name)}</text>')
@@ -180,6 +182,34 @@ def render_svg(chart: Chart, width: int = 780, height: int = 300) -> str:
                      f'<title>{escape(marker.label)}</title></line>'
                      f'<text class="marker-label" x="{left + plot_w + 14}" y="{legend_y + 14 * (number + 1)}" '
                      f'fill="{marker.color}" {TEXT["marker-label"]}>{escape(marker.label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_panels(chart: Chart, width: int = 780, panel_height: int = 170) -> str:
+    """Small multiples: one panel per series, stacked, sharing the time axis and the value axis, each with
+    its own change points; one ``<svg>`` (so a notebook shows it as one image). Overlapping bands of three
+    jurisdictions hide each other; panels do not."""
+    series = [s for s in chart.series if any(not math.isnan(p.value) for p in s.points)]
+    if len(series) <= 1:
+        return render_svg(chart, width)
+    xs = [period_position(p.period) for s in series for p in s.points if not math.isnan(p.value)]
+    xs += [period_position(m.period) for m in chart.markers]
+    highs = [max(p.value, p.high if not math.isnan(p.high) else 0) for s in series for p in s.points
+             if not math.isnan(p.value)]
+    y_max = chart.y_max if chart.y_max is not None else max(highs) * 1.05
+    height = panel_height * len(series)
+    parts = [f'<svg class="chart panels" id="{escape(chart.chart_id)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(chart.title)}" '
+             f'xmlns="http://www.w3.org/2000/svg" {FONT}>']
+    for number, one in enumerate(series):
+        index = chart.series.index(one)
+        panel = Chart(chart.title if number == 0 else "", chart.y_label,
+                      [Series(one.name, one.points, one.color or color_for(one.name, index))],
+                      [m for m in chart.markers if m.label.startswith(f"{one.name} ")], y_max, "")
+        inner = render_svg(panel, width, panel_height, (min(xs), max(xs)))
+        # the report's style sheet sizes svg.chart; a nested panel is positioned by x and y instead
+        parts.append(inner.replace('<svg class="chart"', f'<svg class="panel" x="0" y="{number * panel_height}"', 1))
     parts.append("</svg>")
     return "".join(parts)
 

@@ -12,12 +12,21 @@ import pandas as pd
 
 from pipeline.aggregate.changepoints import change_points
 from pipeline.aggregate.measurement import load_accuracy
-from pipeline.aggregate.outputs import trends_of
 from pipeline.aggregate.shift import compare_shift
 from pipeline.aggregate.terms import term_table
 from pipeline.aggregate.trends import ALL, lexicon_concepts
 from pipeline.config import PipelineConfig
-from pipeline.report.charts import Chart, Interval, Marker, Point, Series, color_for, render_intervals, render_svg
+from pipeline.report.charts import (
+    Chart,
+    Interval,
+    Marker,
+    Point,
+    Series,
+    color_for,
+    render_intervals,
+    render_panels,
+    render_svg,
+)
 from pipeline.store import TABLE_FILES, read_table
 
 COMPARISON = ("2000-2015", "2019-2025")  # the shift comparison the report leads with, where data allow
@@ -34,12 +43,36 @@ def _nan(value) -> float:
     return math.nan if value is None or pd.isna(value) else float(value)
 
 
+def _document_label(title, doc_id: str, period: str) -> str:
+    """What a reader recognises a document by: its title (shortened) and period; the id when untitled."""
+    title = str(title).strip() if isinstance(title, str) and title.strip() else ""
+    if not title or title == doc_id:
+        return f"{doc_id} ({period})" if str(period) not in str(doc_id) else str(doc_id)
+    return f"{title[:90] + '…' if len(title) > 90 else title} ({period})"
+
+
+def _evidence_totals(out: Path, documents: pd.DataFrame) -> dict[str, int]:
+    """Every drill-down key's number of counted, not negated mentions: the N of "3 of N"."""
+    mentions = read_table(out, "mentions", ["doc_id", "concept", "family", "counted", "negated"])
+    rows = mentions[mentions["counted"] & ~mentions["negated"]].merge(
+        documents[["doc_id", "period", "jurisdiction"]], on="doc_id")
+    totals: dict[str, int] = {}
+    for (concept, jurisdiction, period), n in rows.groupby(["concept", "jurisdiction", "period"]).size().items():
+        totals[f"concept|{concept}|{jurisdiction}|{period}"] = int(n)
+    for (family, jurisdiction, period), n in rows.groupby(["family", "jurisdiction", "period"]).size().items():
+        totals[f"family|{family}|{jurisdiction}|{period}"] = int(n)
+    framing = rows[rows["family"].isin(["svc", "gvc"])]
+    for (jurisdiction, period), n in framing.groupby(["jurisdiction", "period"]).size().items():
+        totals[f"shift|{jurisdiction}|{period}"] = int(n)
+    return totals
+
+
 def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, list[dict]]:
     """Up to ``per_cell`` mentions for every concept, family and shift cell, in document order."""
     mentions = read_table(out, "mentions", ["doc_id", "sentence_id", "concept", "family", "start", "end", "text",
                                             "counted", "negated"])
     mentions = mentions[mentions["counted"] & ~mentions["negated"]]
-    rows = mentions.merge(documents[["doc_id", "period", "jurisdiction", "_order"]], on="doc_id")
+    rows = mentions.merge(documents[["doc_id", "period", "jurisdiction", "_order", "title"]], on="doc_id")
     rows = rows.sort_values(["_order", "start"])
     picked = pd.concat([rows.groupby(["concept", "jurisdiction", "period"]).head(per_cell),
                         rows.groupby(["family", "jurisdiction", "period"]).head(per_cell)]).drop_duplicates(
@@ -50,7 +83,7 @@ def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, li
     evidence: dict[str, list[dict]] = {}
     for row in picked.itertuples(index=False):
         start, end = row.start - row.s_start, row.end - row.s_start
-        item = {"doc": row.doc_id, "period": row.period, "concept": row.concept,
+        item = {"doc": _document_label(row.title, row.doc_id, row.period), "concept": row.concept,
                 "left": row.sentence[max(0, start - SNIPPET):start], "mention": row.text,
                 "right": row.sentence[end:end + SNIPPET]}
         keys = [f"concept|{row.concept}|{row.jurisdiction}|{row.period}",
@@ -108,17 +141,76 @@ def _term_breakdown(terms: pd.DataFrame, concept: str, top: int = 8) -> str:
             '</p>' + _table(["term", *pivot.columns], body))
 
 
-def _robustness_panel(tables, concepts: dict, jurisdiction: str, config: PipelineConfig) -> str:
+def _methods(lexicon, config: PipelineConfig, accuracy, periods: tuple[str, str], since: int | None) -> str:
+    """What the numbers are and how they were computed, in the words a methods section needs."""
+    trends = config.trends
+    level = f"{int(trends.confidence * 100)}%"
+    error = (f"The tagger's error is carried by a second interval: misclassification-corrected counts (n × p / r per "
+             f"concept, precision p and recall r from gold: {escape(accuracy.source or 'the shipped estimate')}), "
+             f"resampled with their Beta posteriors together with the documents; that interval is never narrower "
+             f"than the sampling one." if accuracy is not None else
+             "No tagger accuracy estimate was used (trends.tagger_accuracy = none): intervals are sampling only.")
+    items = [
+        f"<b>What counts.</b> A mention of a framing concept found by lexicon {escape(lexicon.version)} (sha256 "
+        f"{lexicon.content_hash[:12]}), counted when it is not nested in a longer mention and not negated"
+        f"{'' if not trends.include_negated else ' (negated ones included: trends.include_negated)'}. The SVC "
+        f"share is svc / (svc + gvc) counted mentions; rates are per 10,000 tokens (jieba's words for Chinese).",
+        f"<b>Intervals.</b> {level} percentile intervals from {trends.resamples:,} bootstrap resamples of a cell's "
+        f"documents (of its sentences when the cell is one document), seed {trends.seed}; a difference between "
+        f"periods resamples each side on its own. {error}",
+        f"<b>The comparison</b> is between {escape(periods[0])} and {escape(periods[1])}; each side is labelled with "
+        f"the years its documents actually cover. Robustness recomputes it leaving out each concept, each frequent "
+        f"term and under the lexicon profiles, with the same resamples.",
+        f"<b>Change points</b> come from binary segmentation with a BIC penalty on each jurisdiction's series"
+        f"{' from ' + str(trends.changepoints_since) if trends.changepoints_since else ''} (the same table as "
+        f"<code>changepoints.parquet</code> and <code>policy-pipeline changepoints</code>); the charts show the years "
+        f"from {since if since else 'the first'} on.",
+        "<b>Periods</b> with fewer than five svc + gvc mentions are left out of the shift charts (a share of 0 or 1 "
+        "from one or two mentions says nothing).",
+    ]
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _left_out(out: Path, since: int | None) -> str:
+    """The documents no chart counts: rejected ones with their reason, undated ones, and (with ``since``) how
+    many are older than the charts."""
+    documents = read_table(out, "documents", ["doc_id", "corpus", "title", "status", "reason", "year"])
+    rejected = documents[documents["status"] != "ok"]
+    undated = documents[(documents["status"] == "ok") & documents["year"].isna()]
+    older = documents[(documents["status"] == "ok") & (documents["year"] < since)] if since else documents.iloc[:0]
+    parts = [f"<p>{len(rejected):,} rejected, {len(undated):,} without a date (in no period), "
+             f"{len(older):,} dated before {since} (counted in the tables, not drawn).</p>" if since else
+             f"<p>{len(rejected):,} rejected, {len(undated):,} without a date (in no period).</p>"]
+    listed = [[row.doc_id, row.corpus, "rejected", row.reason or ""] for row in rejected.head(100).itertuples()]
+    listed += [[row.doc_id, row.corpus, "no date", str(row.title or "")[:80]] for row in undated.head(100).itertuples()]
+    if listed:
+        parts.append(_table(["document", "corpus", "why", "reason or title"], listed))
+        if len(rejected) > 100 or len(undated) > 100:
+            parts.append("<p>The first 100 of each; <code>documents.parquet</code> has them all.</p>")
+    return "".join(parts)
+
+
+def _no_comparison(tables, periods: tuple[str, str]) -> str:
+    """Why there is no comparison, and what would give one: the years each jurisdiction has documents."""
+    spans = tables.documents.groupby("jurisdiction")["year"].agg(["min", "max"])
+    covered = "; ".join(f"{name} {row['min']}-{row['max']}" for name, row in spans.iterrows())
+    return (f"<p>No jurisdiction has documents in both {escape(periods[0])} and {escape(periods[1])} "
+            f"(documents cover: {escape(covered) or 'no dated document'}). Choose other periods with "
+            f"<code>policy-pipeline report DIR --periods A B</code>.</p>")
+
+
+def _robustness_panel(tables, concepts: dict, jurisdiction: str, config: PipelineConfig,
+                      periods: tuple[str, str]) -> str:
     """The forest plot of :func:`pipeline.aggregate.robustness.robustness` for one jurisdiction, and its
     summary in a sentence."""
     from pipeline.aggregate.robustness import robustness
 
-    result = robustness(tables, concepts, jurisdiction, COMPARISON, config.trends)
+    result = robustness(tables, concepts, jurisdiction, periods, config.trends)
     summary = result.summary()
     rows = [Interval("headline (every counted mention)", result.baseline.diff, *result.baseline.ci, emphasis=True)]
     rows += [Interval(f"{v.kind}: {v.name}" if len(v.name) <= 42 else f"{v.kind}: {v.name[:41]}…", v.diff, *v.ci)
              for v in result.variants]
-    svg = render_intervals(f"{jurisdiction}: SVC share {COMPARISON[1]} minus {COMPARISON[0]}", rows,
+    svg = render_intervals(f"{jurisdiction}: SVC share {periods[1]} minus {periods[0]}", rows,
                            result.baseline.diff, f"chart-robustness-{jurisdiction}")
     verdict = (f"From {summary['range'][0]:+.3f} to {summary['range'][1]:+.3f} over {summary['n_variants']} "
                f"choices; most moved by {summary['most_moved_by']}. The sign "
@@ -131,7 +223,7 @@ def _classifier_evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> d
     """The most confident svc and gvc sentences of each classifier cell."""
     frames = read_table(out, "frames", ["doc_id", "sentence_id", "frame", "confidence"])
     frames = frames[frames["frame"].isin(["svc", "gvc", "both"])].merge(
-        documents[["doc_id", "period", "jurisdiction"]], on="doc_id")
+        documents[["doc_id", "period", "jurisdiction", "title"]], on="doc_id")
     picked = (frames.sort_values("confidence", ascending=False)
               .groupby(["jurisdiction", "period", "frame"]).head(per_cell))
     sentences = read_table(out, "sentences", ["doc_id", "sentence_id", "text"])
@@ -139,7 +231,8 @@ def _classifier_evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> d
     evidence: dict[str, list[dict]] = {}
     for row in picked.itertuples(index=False):
         evidence.setdefault(f"clf|{row.jurisdiction}|{row.period}", []).append(
-            {"doc": row.doc_id, "period": row.period, "concept": f"classifier: {row.frame} ({row.confidence:.2f})",
+            {"doc": _document_label(row.title, row.doc_id, row.period),
+             "concept": f"classifier: {row.frame} ({row.confidence:.2f})",
              "left": row.text[:2 * SNIPPET], "mention": "", "right": ""})
     return evidence
 
@@ -191,19 +284,40 @@ def _since(frame: pd.DataFrame, since: int | None, column: str = "period") -> pd
 
 
 def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evidence_per_cell: int = 3,
-                 since: int | None = DEFAULT_SINCE, min_mentions: int = MIN_SHIFT_MENTIONS) -> str:
+                 since: int | None = DEFAULT_SINCE, min_mentions: int = MIN_SHIFT_MENTIONS, *,
+                 periods: tuple[str, str] = COMPARISON, corpus: str | None = None,
+                 jurisdictions: list[str] | None = None) -> str:
     """The report of a run folder as one HTML string: charts and change points from ``since`` on (None:
     everything); shift points need ``min_mentions`` svc + gvc mentions (fewer make a share of 0 or 1 that
-    says nothing)."""
+    says nothing); the shift compared between ``periods``; only the documents of ``corpus`` and of
+    ``jurisdictions`` when given (names matched ignoring case, unknown ones an error with "did you mean")."""
+    from pipeline.aggregate.tables import RunTables, parse_period_range, resolve_name
+    from pipeline.aggregate.trends import compute_trends
     from pipeline.lexicon import load_lexicon
 
     config = config or PipelineConfig()
     out = Path(out_dir)
+    for period in periods:
+        parse_period_range(period)
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8")) if (out / "run.json").is_file() else {}
-    result, tables = trends_of(out, config)
+    tables = RunTables.read(out)
+    documents = tables.documents
+    if corpus is not None:
+        documents = documents[documents["corpus"] == resolve_name(corpus, documents["corpus"], "corpus")]
+    if jurisdictions:
+        chosen = [resolve_name(name, documents["jurisdiction"], "jurisdiction") for name in jurisdictions]
+        documents = documents[documents["jurisdiction"].isin(chosen)]
+    if len(documents) < len(tables.documents):
+        tables = RunTables(out, documents.reset_index(drop=True),
+                           tables.mentions[tables.mentions["doc_id"].isin(documents["doc_id"])].reset_index(drop=True),
+                           tables.n_undated)
+    result = compute_trends(tables, lexicon_concepts(load_lexicon(config.tag.lexicon)), config.trends,
+                            load_accuracy(config.trends.tagger_accuracy))
     documents = result.documents.assign(_order=range(len(result.documents)))
-    first = max(filter(None, (since, config.trends.changepoints_since)), default=None)
-    breaks = change_points(result.shift, result.trends, documents, since=first)
+    # the change points of changepoints.parquet and `policy-pipeline changepoints` (one setting,
+    # trends.changepoints_since), those in the years shown
+    breaks = change_points(result.shift, result.trends, documents, since=config.trends.changepoints_since or None)
+    breaks = breaks if since is None else breaks[breaks["break_period"].astype(str).str[:4].astype(int) >= since]
     result.trends, result.shift = _since(result.trends, since), _since(result.shift, since)
     lexicon = load_lexicon(config.tag.lexicon)
     concepts = lexicon_concepts(lexicon)
@@ -220,7 +334,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         frames = read_table(out, "frames")
         share_rmse = frames_metadata(out / TABLE_FILES["frames"]).get("share_rmse") or {}
         clf_shift = _since(classifier_shift(tables, frames, config.trends, share_rmse), since)
-        classifier_svg = render_svg(classifier_chart(clf_shift, min_mentions))
+        classifier_svg = render_panels(classifier_chart(clf_shift, min_mentions))
         classifier_evidence = _classifier_evidence(out, _since(documents, since), evidence_per_cell)
     family_charts = [
         rate_chart(result.trends, "family", family, f"{family.upper()} family: mentions per 10k tokens",
@@ -234,16 +348,17 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     comparisons, robustness_panels = [], []
     for jurisdiction in sorted(shift_rows["jurisdiction"].unique()):
         try:
-            found = compare_shift(tables, concepts, (jurisdiction, COMPARISON[0]), (jurisdiction, COMPARISON[1]),
+            found = compare_shift(tables, concepts, (jurisdiction, periods[0]), (jurisdiction, periods[1]),
                                   config.trends, accuracy=accuracy)
         except ValueError:
             continue  # no documents in one of the periods
         with_error = (f"{found.corrected_diff:+.3f} ({found.me_ci[0]:+.3f} to {found.me_ci[1]:+.3f})"
                       if not math.isnan(found.corrected_diff) else "-")
-        comparisons.append([jurisdiction, f"{found.a.share:.3f}", f"{found.b.share:.3f}", f"{found.diff:+.3f}",
+        comparisons.append([jurisdiction, f"{found.a.share:.3f} ({found.a.years})",
+                            f"{found.b.share:.3f} ({found.b.years})", f"{found.diff:+.3f}",
                             f"{found.ci[0]:+.3f} to {found.ci[1]:+.3f}", with_error,
                             f"{found.a.n_docs} / {found.b.n_docs}"])
-        robustness_panels.append(_robustness_panel(tables, concepts, jurisdiction, config))
+        robustness_panels.append(_robustness_panel(tables, concepts, jurisdiction, config, periods))
     break_rows = [[r.jurisdiction, r.series, r.break_period, f"{r.probability:.2f}",
                    f"{r.interval_low}-{r.interval_high}", f"{r.mean_before:.3g}", f"{r.mean_after:.3g}",
                    ", ".join(r.documents_around[:4])] for r in breaks.itertuples()]
@@ -254,7 +369,8 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         top = summarize_cooccurrence(out, family="svc", top=15)
         entity_rows = [[r.entity_name, r.canonical_id, r.concept, r.n_sentences, r.n_docs] for r in top.itertuples()]
 
-    evidence = {**_evidence(out, _since(documents, since), evidence_per_cell), **classifier_evidence}
+    # kept per point: four times what is shown first, for "show all" (the CLI lists every one)
+    evidence = {**_evidence(out, _since(documents, since), evidence_per_cell * 4), **classifier_evidence}
     counts = manifest.get("counts", {})
     meta_rows = [
         ["command", manifest.get("command", "")], ["finished", manifest.get("finished_at", "")],
@@ -269,17 +385,21 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     ]
     options = "".join(f'<option value="chart-concept-{escape(c)}">{escape(c)} ({concepts[c][0]})</option>'
                       for c in concept_ids)
-    data = json.dumps(evidence, ensure_ascii=False).replace("</", "<\\/")
+    # what the drill-down shows first (evidence_per_cell), what "show all" adds, and the N of "n of N"
+    data = json.dumps({"items": evidence, "totals": _evidence_totals(out, _since(documents, since)),
+                       "first": evidence_per_cell, "out": str(out)},
+                      ensure_ascii=False).replace("</", "<\\/")
     return TEMPLATE.format(
         title="policy-pipeline report",
         style=STYLE,
         meta=_table(["", ""], meta_rows),
-        shift=render_svg(overview) + classifier_svg,
+        shift=render_panels(overview) + classifier_svg,
         robustness="".join(robustness_panels) or "<p>No jurisdiction has documents in both periods.</p>",
-        comparison=_table(["jurisdiction", f"SVC share {COMPARISON[0]}", f"SVC share {COMPARISON[1]}", "difference",
+        comparison=_table(["jurisdiction", f"SVC share {periods[0]} (years with documents)",
+                           f"SVC share {periods[1]} (years with documents)", "difference",
                            f"{int(config.trends.confidence * 100)}% CI of the difference",
                            "corrected for the tagger's error (CI)", "documents"],
-                          comparisons) if comparisons else "<p>No jurisdiction has documents in both periods.</p>",
+                          comparisons) if comparisons else _no_comparison(tables, periods),
         families="".join(render_svg(chart) for chart in family_charts),
         options=options,
         concepts="".join(f'<div class="concept-chart" id="wrap-{chart.chart_id}"'
@@ -292,13 +412,18 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         if entity_rows else "<p>No entity co-occurs with an SVC concept.</p>",
         evidence=data,
         script=SCRIPT,
+        methods=_methods(lexicon, config, accuracy, periods, since),
+        left_out=_left_out(out, since),
     )
 
 
 def write_report(out_dir: str | Path, output: str | Path, *, config: PipelineConfig | None = None,
-                 evidence_per_cell: int = 3, since: int | None = DEFAULT_SINCE) -> Path:
+                 evidence_per_cell: int = 3, since: int | None = DEFAULT_SINCE, periods: tuple[str, str] = COMPARISON,
+                 corpus: str | None = None, jurisdictions: list[str] | None = None) -> Path:
+    """:func:`build_report` written to ``output`` (atomically)."""
     path = Path(output)
-    html = build_report(out_dir, config, evidence_per_cell, since)
+    html = build_report(out_dir, config, evidence_per_cell, since, periods=periods, corpus=corpus,
+                        jurisdictions=jurisdictions)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(html, encoding="utf-8")
     partial.replace(path)
@@ -318,30 +443,59 @@ th, td { border-bottom: 1px solid #eee; padding: 3px 6px; text-align: left; vert
 svg.chart { max-width: 100%; height: auto; display: block; margin: 6px 0 14px; }
 svg .title { font-size: 13px; font-weight: 600; } svg .tick, svg .legend { font-size: 11px; fill: #444; }
 svg .axis-label { font-size: 11px; fill: #666; } svg .grid { stroke: #eee; } svg .axis { stroke: #999; }
-svg .band { opacity: 0.14; } svg .line { fill: none; stroke-width: 1.8; }
+svg .line { fill: none; stroke-width: 1.8; }
 svg .point { cursor: pointer; } svg .point:hover, svg .point.selected { r: 6; stroke: #000; stroke-width: 1.5; }
 svg .marker { stroke-dasharray: 4 3; stroke-width: 1.2; pointer-events: none; }
 svg .marker-label { font-size: 10.5px; pointer-events: none; } svg .band, svg .line { pointer-events: none; }
 #evidence { position: sticky; top: 12px; max-height: calc(100vh - 40px); overflow: auto; }
 #evidence li { margin-bottom: 8px; } #evidence .doc { color: #666; font-size: 12px; }
+#evidence .cli { font: 11px monospace; color: #555; word-break: break-all; } #show-all { margin: 4px 0; }
+.downloads { margin: -8px 0 12px; } .downloads button { font-size: 11px; margin-right: 4px; }
+#methods p, #methods li { max-width: 60em; }
 mark { background: #ffe08a; padding: 0 1px; }
 """
 
 SCRIPT = """
-const EVIDENCE = JSON.parse(document.getElementById('evidence-data').textContent);
+const DATA = JSON.parse(document.getElementById('evidence-data').textContent);
+const EVIDENCE = DATA.items;
 const panel = document.getElementById('evidence-list');
 const heading = document.getElementById('evidence-heading');
-function showEvidence(point) {
+const more = document.getElementById('evidence-more');
+function cliCommand(cell) {
+  const [kind, a, b, c] = cell.split('|');
+  const filters = kind === 'concept' ? `--concept ${a} --jurisdiction ${b} --year ${c}`
+    : kind === 'family' ? `--family ${a} --jurisdiction ${b} --year ${c}`
+    : kind === 'shift' ? `--family svc --jurisdiction ${a} --year ${b}` : '';
+  const gvc = kind === 'shift' ? ' (and the same with --family gvc)' : '';
+  return filters ? `policy-pipeline evidence ${DATA.out} ${filters} --limit 0${gvc}` : '';
+}
+function showEvidence(point, all) {
   document.querySelectorAll('circle.point.selected').forEach(p => p.classList.remove('selected'));
   point.classList.add('selected');
-  const items = EVIDENCE[point.dataset.cell] || [];
-  heading.textContent = point.dataset.series + ' ' + point.dataset.period + ': ' + items.length + ' sentence(s)';
+  const kept = EVIDENCE[point.dataset.cell] || [];
+  const total = DATA.totals[point.dataset.cell] ?? kept.length;
+  const items = all ? kept : kept.slice(0, DATA.first);
+  heading.textContent = `${point.dataset.series} ${point.dataset.period}: ${items.length} of ${total} sentence(s)`;
+  more.replaceChildren();
+  if (!all && kept.length > items.length) {
+    const button = document.createElement('button');
+    button.id = 'show-all';
+    button.textContent = `show all ${kept.length}` + (total > kept.length ? ' kept here' : '');
+    button.addEventListener('click', () => showEvidence(point, true));
+    more.append(button);
+  }
+  if (total > kept.length && cliCommand(point.dataset.cell)) {
+    const note = document.createElement('p');
+    note.className = 'cli';
+    note.textContent = `All ${total}: ${cliCommand(point.dataset.cell)}`;
+    more.append(note);
+  }
   panel.replaceChildren();
   for (const item of items) {
     const li = document.createElement('li');
     const doc = document.createElement('div');
     doc.className = 'doc';
-    doc.textContent = item.doc + ' (' + item.period + ') ' + item.concept;
+    doc.textContent = item.doc + ' · ' + item.concept;
     const text = document.createElement('div');
     const mark = document.createElement('mark');
     mark.textContent = item.mention;
@@ -361,6 +515,54 @@ document.addEventListener('click', event => {
 });
 document.addEventListener('keydown', event => {
   if (event.key === 'Enter' && event.target.matches('circle.point')) showEvidence(event.target);
+});
+// Every chart can be saved: as SVG (styles are inline, so the file looks the same), as PNG, and its numbers
+// as CSV (series, period, value, interval).
+function save(name, blob) {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+function chartCsv(svg) {
+  const rows = [['series', 'period', 'value', 'low', 'high']];
+  svg.querySelectorAll('circle.point').forEach(p => rows.push([p.dataset.series, p.dataset.period,
+    p.dataset.value, p.dataset.low, p.dataset.high].map(v => (v === 'nan' ? '' : v))));
+  return rows.map(row => row.join(',')).join('\\n') + '\\n';
+}
+function savePng(svg, name) {
+  const image = new Image();
+  const box = svg.viewBox.baseVal;
+  image.onload = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = box.width * 2;
+    canvas.height = box.height * 2;
+    const context = canvas.getContext('2d');
+    context.scale(2, 2);
+    context.drawImage(image, 0, 0, box.width, box.height);
+    canvas.toBlob(blob => save(name, blob), 'image/png');
+  };
+  image.src = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(svg)], {type: 'image/svg+xml'}));
+}
+document.querySelectorAll('svg.chart').forEach((svg, index) => {
+  const name = svg.id || `chart-${index + 1}`;
+  const bar = document.createElement('div');
+  bar.className = 'downloads';
+  for (const [label, action] of [
+      ['SVG', () => save(name + '.svg', new Blob([new XMLSerializer().serializeToString(svg)],
+                                                 {type: 'image/svg+xml'}))],
+      ['PNG', () => savePng(svg, name + '.png')],
+      ['CSV', () => save(name + '.csv', new Blob([chartCsv(svg)], {type: 'text/csv'}))]]) {
+    if (label === 'CSV' && !svg.querySelector('circle.point')) continue;
+    const button = document.createElement('button');
+    button.textContent = label;
+    button.dataset.format = label.toLowerCase();
+    button.addEventListener('click', action);
+    bar.append(button);
+  }
+  svg.after(bar);
 });
 document.getElementById('concept-select').addEventListener('change', event => {
   document.querySelectorAll('.concept-chart').forEach(div => { div.hidden = div.id !== 'wrap-' + event.target.value; });
@@ -384,10 +586,13 @@ Red: the headline, dashed at its value; the grey line is zero.</p>{robustness}</
 {concepts}</section>
 <section id="changepoints"><h2>Change points</h2>{breaks}</section>
 <section id="entities"><h2>Entities talked about in SVC terms (sentences)</h2>{entities}</section>
+<section id="methods"><h2>Methods</h2>{methods}</section>
+<section id="left-out"><h2>Documents left out</h2>{left_out}</section>
 <section id="run"><h2>This run</h2>{meta}</section>
 </div>
 <aside><section id="evidence"><h2 id="evidence-heading">Evidence</h2>
-<p>Click a point in a chart to see the sentences behind it.</p><ol id="evidence-list"></ol></section></aside>
+<p>Click a point in a chart to see the sentences behind it.</p><ol id="evidence-list"></ol>
+<div id="evidence-more"></div></section></aside>
 </main>
 <script type="application/json" id="evidence-data">{evidence}</script>
 <script>{script}</script>

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import struct
-import zlib
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# A browser test that silently skips could never fail: without chromium it fails, unless told otherwise.
-NO_BROWSER = os.environ.get("POLICY_PIPELINE_NO_BROWSER") == "1"
+from pipeline.store import read_table
+from tests.rendering import CHROMIUM, NO_BROWSER, png_pixels
 
 
 @pytest.fixture(scope="module")
@@ -39,44 +33,6 @@ def test_the_report_is_one_self_contained_file(report):
     wrap = wrap[:wrap.index('<div class="concept-chart"')]
     assert "By sub-concept" in wrap and "<td>food</td>" in wrap and "<td>粮食安全</td>" in wrap
     assert "corrected for the tagger" in html and 'id="robustness"' in html
-
-
-def _png_pixels(data: bytes):
-    """Decode an 8-bit RGB(A) PNG (what Chromium writes) into rows of pixel tuples."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    position, chunks, header = 8, [], None
-    while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            chunks.append(body)
-        position += 12 + length
-    width, height, depth, color_type = header[:4]
-    assert depth == 8 and color_type in (2, 6)
-    channels = 3 if color_type == 2 else 4
-    raw = zlib.decompress(b"".join(chunks))
-    stride = width * channels
-    rows, previous = [], bytearray(stride)
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for x in range(stride):
-            left = line[x - channels] if x >= channels else 0
-            up, corner = previous[x], previous[x - channels] if x >= channels else 0
-            if kind == 1:
-                line[x] = (line[x] + left) & 255
-            elif kind == 2:
-                line[x] = (line[x] + up) & 255
-            elif kind == 3:
-                line[x] = (line[x] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                line[x] = (line[x] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
-        rows.append([tuple(line[i:i + 3]) for i in range(0, stride, channels)])
-        previous = line
-    return rows
 
 
 @pytest.mark.skipif(NO_BROWSER, reason="POLICY_PIPELINE_NO_BROWSER=1")
@@ -112,9 +68,25 @@ def test_the_report_renders_offline_in_chromium(report, tmp_path):
         assert box["width"] > 400 and box["height"] > 400
         assert "sign holds under every choice" in page.locator("#robustness").inner_text()
         panel.screenshot(path=str(tmp_path / "robustness.png"))
-        robustness_pixels = [pixel for row in _png_pixels((tmp_path / "robustness.png").read_bytes())
+        robustness_pixels = [pixel for row in png_pixels((tmp_path / "robustness.png").read_bytes())
                              for pixel in row]
         assert sum(1 for r, g, b in robustness_pixels if r < 60 and 70 < g < 120 and b > 140) > 300  # the dots
+        # "n of N", show all, and document titles instead of ids in the drill-down
+        page.locator('#chart-shift circle.point[data-series="US"][data-period="2022"]').click()
+        heading = page.locator("#evidence-heading").inner_text()
+        shown, total = (int(n) for n in re.search(r": (\d+) of (\d+) sentence", heading).groups())
+        assert shown == 3 and total > shown
+        page.locator("#show-all").click()
+        assert page.locator("#evidence-list li").count() == min(total, 24)
+        assert "State of the Union" in page.locator("#evidence-list .doc").first.inner_text()
+        # every chart exports: its numbers as CSV, itself as SVG
+        with page.expect_download() as download:
+            page.locator("#chart-shift + .downloads button[data-format=csv]").click()
+        csv_text = download.value.path().read_text(encoding="utf-8")
+        assert csv_text.startswith("series,period,value,low,high\n") and "\nCN,2021," in csv_text
+        with page.expect_download() as download:
+            page.locator("#chart-shift + .downloads button[data-format=svg]").click()
+        assert download.value.path().read_text(encoding="utf-8").startswith("<svg")
         screenshot = tmp_path / "report.png"
         page.locator('#chart-shift circle.point[data-series="CN"][data-period="2021"]').click()
         page.screenshot(path=str(screenshot))
@@ -122,8 +94,50 @@ def test_the_report_renders_offline_in_chromium(report, tmp_path):
     assert errors == []
     assert [url for url in requests if not url.startswith("file:")] == []
     # The screenshot shows the charts: the jurisdictions' line colours are on screen.
-    pixels = [pixel for row in _png_pixels(screenshot.read_bytes()) for pixel in row]
+    pixels = [pixel for row in png_pixels(screenshot.read_bytes()) for pixel in row]
     red = sum(1 for r, g, b in pixels if r > 170 and g < 90 and b < 80)  # CN #c0392b
     blue = sum(1 for r, g, b in pixels if r < 60 and 70 < g < 120 and b > 140)  # US #1f5fa8
     assert red > 300 and blue > 300
     assert len({pixel for pixel in pixels[::97]}) > 20  # not a blank page
+
+
+def test_the_report_says_what_the_cli_says(headline_run, report):
+    """One source of truth: the comparison table and the change points of the report are the numbers
+    `policy-pipeline shift` and `policy-pipeline changepoints` print for the same run."""
+    import json
+
+    html = report.read_text(encoding="utf-8")
+    table = html[html.index("<section id=\"shift\">"):html.index("</section>", html.index("<section id=\"shift\">"))]
+    for jurisdiction in ("CN", "US", "EU"):
+        found = json.loads(CliRunner().invoke(main, ["shift", str(headline_run), "--jurisdiction", jurisdiction,
+                                                     "--periods", "2000-2015", "2019-2025", "--json"]).output)
+        row = re.search(rf"<tr><td>{jurisdiction}</td>(.*?)</tr>", table).group(1)
+        assert f"{found['a']:.3f} ({found['sides']['a']['years']})" in row
+        assert f"<td>{found['diff']:+.3f}</td>" in row
+        assert f"{found['ci'][0]:+.3f} to {found['ci'][1]:+.3f}" in row
+    breaks = json.loads(CliRunner().invoke(main, ["changepoints", str(headline_run), "--json"]).output)
+    section = html[html.index("<section id=\"changepoints\">"):]
+    section = section[:section.index("</section>")]
+    shown = re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td><td>(\d+)</td><td>([\d.]+)</td>", section)
+    expected = [(b["jurisdiction"], b["series"], str(b["break_period"]), f"{b['probability']:.2f}") for b in breaks
+                if int(str(b["break_period"])[:4]) >= 1950]
+    assert shown == expected and shown
+    stored = read_table(headline_run, "changepoints")
+    assert [(r.jurisdiction, r.series, str(r.break_period)) for r in stored.itertuples()
+            if int(str(r.break_period)[:4]) >= 1950] == [row[:3] for row in shown]
+
+
+def test_report_periods_filters_and_messages(headline_run, tmp_path):
+    path = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", str(headline_run), "-o", str(path), "--periods", "1990-1999",
+                                       "2010-2019", "--jurisdiction", "us", "--corpus", "us_sotu"])
+    assert result.exit_code == 0, result.output
+    html = path.read_text(encoding="utf-8")
+    assert "SVC share 1990-1999" in html and "<tr><td>US</td>" in html and "<tr><td>CN</td>" not in html
+    result = CliRunner().invoke(main, ["report", str(headline_run), "-o", str(path), "--jurisdiction", "Chna"])
+    assert result.exit_code == 2 and "did you mean 'CN'" in " ".join(result.output.split())
+    result = CliRunner().invoke(main, ["report", str(headline_run), "-o", str(path), "--periods", "1700-1710",
+                                       "1711-1720"])
+    assert result.exit_code == 0
+    assert "No jurisdiction has documents in both 1700-1710 and 1711-1720" in path.read_text(encoding="utf-8")
+    assert "Documents left out" in html and "Methods" in html
