@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -10,7 +11,6 @@ from rich.table import Table
 
 from pipeline.cli_common import PipelineCommandError, stdout
 
-BASELINE = "lexicon rule"
 DATA = click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 
 
@@ -304,23 +304,41 @@ def export_for_annotation(source, output, model_dir, n, fmt) -> None:
 @classify.command("import-annotations")
 @click.argument("exports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False))
-def import_annotations(exports, output) -> None:
-    """Read Label Studio (JSON) or doccano (JSONL) exports into training JSONL for `classify train`.
+@click.option("--label-map", "label_map", type=click.Path(exists=True, dir_okay=False),
+              help="A JSON or YAML mapping of your label names to the codebook's, e.g. {Strategic: svc}.")
+@click.option("--any-labels", is_flag=True, help="Keep the labels as they are (your own label set).")
+def import_annotations(exports, output, label_map, any_labels) -> None:
+    """Read Label Studio (JSON), doccano (JSONL) or CSV/TSV/Excel label files into training JSONL for
+    `classify train`. Labels are matched to the codebook's (svc, gvc, both, none) ignoring case; an unknown
+    label is an error that names it.
 
     \b
     Example:
       policy-pipeline classify import-annotations project-1-export.json -o labels.jsonl
+      policy-pipeline classify import-annotations coded.xlsx --label-map names.yaml -o labels.jsonl
     """
-    from pipeline.classify.annotate import import_annotations as read_exports
-    from pipeline.classify.data import write_examples
+    import yaml
 
+    from pipeline.classify.annotate import import_annotations as read_exports
+    from pipeline.classify.data import FRAME_LABELS, write_examples
+
+    mapping = None
+    if label_map:
+        try:
+            mapping = yaml.safe_load(Path(label_map).read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as error:
+            raise PipelineCommandError(f"{label_map}: not a JSON or YAML mapping ({error})") from None
+        if not isinstance(mapping, dict):
+            raise PipelineCommandError(f"{label_map}: a label map is a mapping of your labels to the codebook's")
     try:
-        imported = read_exports(exports)
+        imported = read_exports(exports, labels=None if any_labels else FRAME_LABELS, label_map=mapping)
     except (_errors() + (json.JSONDecodeError,)) as error:
         raise PipelineCommandError(str(error)) from None
     count = write_examples(output, imported.examples)
     skipped = ", ".join(f"{why} {n}" for why, n in imported.skipped.items())
-    stdout.print(f"wrote {count} labelled sentences to {output}" + (f" (skipped: {skipped})" if skipped else ""))
+    labels = ", ".join(f"{label} {n}" for label, n in sorted(Counter(e.label for e in imported.examples).items()))
+    stdout.print(f"wrote {count} labelled sentences to {output} ({labels}) from {imported.n_tasks} tasks"
+                 + (f"; skipped: {skipped}" if skipped else ""), highlight=False)
 
 
 @classify.command("compare")
@@ -338,14 +356,12 @@ def compare(model_dirs, data, baseline, as_json) -> None:
       policy-pipeline classify compare models/frame-tfidf models/mine --data labels_heldout.jsonl --baseline
     """
     from pipeline.classify import read_examples
-    from pipeline.classify.evaluate import evaluate_model
-    from pipeline.classify.models import LexiconRuleClassifier
+    from pipeline.classify.evaluate import compare_models
 
     try:
         examples = read_examples(data)
-        results = {folder: evaluate_model(_load_model(folder), examples) for folder in model_dirs}
-        if baseline:
-            results[BASELINE] = evaluate_model(LexiconRuleClassifier().fit(), examples)
+        results = compare_models({folder: _load_model(folder) for folder in model_dirs}, examples,
+                                 baseline=baseline)
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
     if as_json:

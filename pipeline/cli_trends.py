@@ -239,6 +239,42 @@ def robustness(out_dir, jurisdiction, periods, corpus, top_terms, as_json, worke
                    f"significance holds: {'yes' if summary['significance_holds'] else 'no'}\n")
 
 
+@click.command()
+@OUT_DIR
+@click.argument("pattern")
+@click.option("--regex", is_flag=True, help="PATTERN is a regular expression (default: literal text).")
+@click.option("--year", help="A year or YEAR-YEAR.")
+@click.option("--jurisdiction", help="CN, US, EU, ...")
+@click.option("--corpus", help="Only this corpus.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Only sentences in this language.")
+@click.option("--limit", type=int, default=20, show_default=True, help="At most N lines (0: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON objects with offsets and the sentence.")
+def kwic(out_dir, pattern, regex, year, jurisdiction, corpus, lang, limit, as_json) -> None:
+    """Keyword in context for any word or pattern in the stored sentences, lexicon term or not.
+
+    \b
+    Example:
+      policy-pipeline kwic out/ 新质生产力 --jurisdiction CN
+      policy-pipeline kwic out/ "de-?risk(ing)?" --regex --year 2019-2025
+    """
+    from pipeline.aggregate.evidence import kwic as find
+    from pipeline.aggregate.evidence import kwic_line
+
+    try:
+        rows = find(out_dir, pattern, regex=regex, year=year, jurisdiction=jurisdiction, corpus=corpus, lang=lang,
+                    limit=limit or None)
+    except (FileNotFoundError, ValueError) as error:
+        _fail(error)
+    if as_json:
+        click.echo(rows.drop(columns=["left", "right"]).to_json(orient="records", force_ascii=False))
+        return
+    for row in rows.to_dict("records"):
+        stdout.print(f"{row['doc_id']} ({row['year']}, {row['jurisdiction']})", style="bold", highlight=False)
+        stdout.print("  " + kwic_line(row), highlight=False, markup=False)
+    if rows.empty:
+        stdout.print(f"no sentence of these documents contains {pattern!r}")
+
+
 @click.command("doc-concepts")
 @OUT_DIR
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
@@ -426,4 +462,4 @@ def lexicon_suggest(out_dir, period, baseline, jurisdiction, lang, min_count, to
     stdout.print(table)
 
 
-COMMANDS = (trends, shift, robustness, changepoints, evidence, doc_concepts_command, report)
+COMMANDS = (trends, shift, robustness, changepoints, evidence, kwic, doc_concepts_command, report)

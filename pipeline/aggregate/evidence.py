@@ -74,6 +74,59 @@ def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | N
     return rows[EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
+KWIC_COLUMNS = ["doc_id", "year", "jurisdiction", "corpus", "sentence_id", "start", "end", "text", "sentence", "left",
+                "right"]
+
+
+def kwic(out_dir: str | Path, pattern: str, *, regex: bool = False, year: str | int | None = None,
+         jurisdiction: str | None = None, corpus: str | None = None, lang: str | None = None,
+         limit: int | None = 20, context: int = 60) -> pd.DataFrame:
+    """Keyword in context for any word or pattern, not only the lexicon's: every occurrence of ``pattern``
+    (literal, case-insensitive; a regular expression with ``regex``) in the stored sentences, in year and
+    text order, with offsets into the document text (``start``, ``end``), the sentence, and ``context``
+    characters on each side. Chinese text is searched as stored (a traditional-script report in its own
+    script)."""
+    import re
+
+    tables = RunTables.read(out_dir)
+    try:
+        compiled = re.compile(pattern if regex else re.escape(pattern), re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"invalid pattern {pattern!r}: {error}") from None
+    if compiled.search(""):
+        raise ValueError(f"the pattern {pattern!r} matches empty text")
+    documents = tables.documents[["doc_id", "year", "jurisdiction", "corpus"]]
+    if year is not None:
+        first, last = parse_period_range(str(year))
+        documents = documents[documents["year"].between(first, last)]
+    if jurisdiction is not None:
+        jurisdiction = resolve_name(jurisdiction, tables.documents["jurisdiction"], "jurisdiction")
+        documents = documents[documents["jurisdiction"] == jurisdiction]
+    if corpus is not None:
+        corpus = resolve_name(corpus, tables.documents["corpus"], "corpus")
+        documents = documents[documents["corpus"] == corpus]
+    if documents.empty:
+        raise NoDocuments("no documents match these filters")
+    sentences = read_table(out_dir, "sentences", ["doc_id", "sentence_id", "start", "lang", "text"])
+    sentences = sentences[sentences["doc_id"].isin(documents["doc_id"])]
+    if lang is not None:
+        sentences = sentences[sentences["lang"] == lang]
+    order = {doc_id: position for position, doc_id in enumerate(tables.documents["doc_id"])}
+    rows = []
+    for doc_id, sentence_id, start, text in sentences[["doc_id", "sentence_id", "start", "text"]].itertuples(
+            index=False):
+        for match in compiled.finditer(text):
+            rows.append({"doc_id": doc_id, "sentence_id": int(sentence_id), "start": int(start) + match.start(),
+                         "end": int(start) + match.end(), "text": match.group(), "sentence": text,
+                         "left": text[max(0, match.start() - context):match.start()],
+                         "right": text[match.end():match.end() + context], "_order": order.get(doc_id, 0)})
+    found = pd.DataFrame(rows, columns=[*KWIC_COLUMNS[:1], *KWIC_COLUMNS[4:], "_order"])
+    found = found.merge(documents, on="doc_id").sort_values(["year", "_order", "start"], kind="stable")
+    if limit is not None:
+        found = found.head(limit)
+    return found[KWIC_COLUMNS].reset_index(drop=True)
+
+
 def kwic_line(row, width: int = 60) -> str:
     """``left [mention] right`` with the left side right-aligned, for terminals."""
     return f"{row['left'][-width:]:>{width}} [{row['text']}] {row['right'][:width]}"

@@ -230,14 +230,18 @@ def _inputs_for(out: Path, inputs: list[str], on_other_inputs: str) -> list[str]
     if on_other_inputs not in ("refuse", "replace", "append"):
         raise ValueError(f"on_other_inputs must be refuse, replace or append, not {on_other_inputs!r}")
     try:
-        earlier = [item["input"] for item in json.loads((out / RUN_MANIFEST).read_text(encoding="utf-8"))["inputs"]]
+        earlier = [(item["input"], item.get("resolved") or item["input"])
+                   for item in json.loads((out / RUN_MANIFEST).read_text(encoding="utf-8"))["inputs"]]
     except (OSError, ValueError, KeyError, TypeError):
         return inputs  # no earlier run (or an unreadable manifest): nothing to protect
+
     def key(given: str) -> str:  # a path names the same input however it was typed; "sotu" is a name
         return str(Path(given).resolve()) if Path(given).exists() else str(given)
 
     now = {key(given) for given in inputs}
-    dropped = [given for given in earlier if key(given) not in now]
+    # the earlier run's inputs as it resolved them: a relative path typed in another folder is the same input
+    dropped = [resolved if Path(resolved).is_absolute() else given for given, resolved in earlier
+               if resolved not in now and key(given) not in now]
     if not dropped or on_other_inputs == "replace":
         return inputs
     if on_other_inputs == "append":

@@ -7,13 +7,16 @@ linear model) and ``transformer`` (a local Hugging Face encoder, fine-tuned). Mo
 files only (skops, safetensors) and a card.
 """
 
-from pipeline.classify.data import Example, read_examples
-from pipeline.classify.evaluate import cross_validate, evaluate_model, presence_probabilities
+from pipeline.classify.annotate import export_tasks, import_annotations
+from pipeline.classify.data import Example, read_examples, write_examples
+from pipeline.classify.evaluate import compare_models, cross_validate, evaluate_model, presence_probabilities
 from pipeline.classify.models import MODEL_TYPES, TfidfFrameClassifier, TransformerFrameClassifier, UseFrameClassifier
 from pipeline.classify.persist import ModelLoadError, load_model, read_card, save_model
 from pipeline.classify.predict import predict_records
 from pipeline.classify.train import train
+from pipeline.classify.weak import weak_labels
 
 __all__ = ["MODEL_TYPES", "Example", "ModelLoadError", "TfidfFrameClassifier", "TransformerFrameClassifier",
-           "UseFrameClassifier", "cross_validate", "evaluate_model", "load_model", "predict_records",
-           "presence_probabilities", "read_card", "read_examples", "save_model", "train"]
+           "UseFrameClassifier", "compare_models", "cross_validate", "evaluate_model", "export_tasks",
+           "import_annotations", "load_model", "predict_records", "presence_probabilities", "read_card",
+           "read_examples", "save_model", "train", "weak_labels", "write_examples"]

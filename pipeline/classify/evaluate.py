@@ -246,3 +246,18 @@ def cross_validated_predictions(model, examples: Sequence[Example], *, extra: Se
         for row, index in enumerate(test):
             predicted[index] = classes[int(aligned[row].argmax())]
     return Predictions(list(examples), predicted, probabilities, classes), len(extra)
+
+
+BASELINE = "lexicon rule"
+
+
+def compare_models(models: dict, examples: Sequence[Example], *, baseline: bool = True) -> dict:
+    """:func:`evaluate_model` of each model (name -> fitted model) on the same ``examples``, and with
+    ``baseline`` the lexicon rule ("svc-only mentions -> svc", ...) under the name ``"lexicon rule"``: per
+    language, presence F1 with intervals, the SVC share's error, and macro-F1 for reference."""
+    from pipeline.classify.models import LexiconRuleClassifier
+
+    results = {str(name): evaluate_model(model, examples) for name, model in models.items()}
+    if baseline:
+        results[BASELINE] = evaluate_model(LexiconRuleClassifier().fit(), examples)
+    return results

@@ -32,7 +32,8 @@ def weighted_fit(weak_ratio: float, weak_texts: set[str]):
     def fit(model, examples: Sequence[Example]):
         weak = np.array([example.text in weak_texts and example.rule != "" for example in examples])
         n_labelled, n_weak = int((~weak).sum()), int(weak.sum())
-        if not has_fit_parameter(model, "sample_weight") or not n_weak:
+        if not has_fit_parameter(model, "sample_weight") or not n_weak or not n_labelled:
+            # weak labels alone (a first model before any annotation) are the whole training set, unweighted
             chosen = list(examples)
             if n_weak and n_labelled:  # no weights (transformer): keep a proportional sample of weak labels
                 rng = np.random.default_rng(0)

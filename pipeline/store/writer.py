@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -79,7 +80,8 @@ def write_table(path: Path, table: pa.Table) -> None:
 
 def read_table(out_dir: str | Path, name: str, columns: list[str] | None = None):
     """Read one output table of a run folder as a pandas DataFrame (``documents``, ``sentences``,
-    ``mentions``, ``entities``, ``cooccurrence``, ``trends``)."""
+    ``mentions``, ``entities``, ``cooccurrence``, ``trends``...); integer columns are pandas' nullable
+    integers (``Int64``), so a missing value is ``<NA>``, not a float ``NaN``."""
     from pipeline.store.schema import TABLE_FILES
     from pipeline.store.transaction import recover
 
@@ -91,7 +93,14 @@ def read_table(out_dir: str | Path, name: str, columns: list[str] | None = None)
     if not path.is_file():
         raise FileNotFoundError(f"no {name} table in {out_dir} (expected {path.name}); run `policy-pipeline run` "
                                 f"first")
-    return pq.read_table(path, columns=columns).to_pandas()
+    return pq.read_table(path, columns=columns).to_pandas(types_mapper=NULLABLE_INTEGERS.get)
+
+
+# Integer columns stay integers in pandas, with <NA> where a row has none (a rejected document's n_chars),
+# instead of turning into floats.
+NULLABLE_INTEGERS = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+                     pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+                     pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
 
 
 def write_json(path: Path, data: dict) -> None:
