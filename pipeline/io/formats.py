@@ -11,9 +11,11 @@ import logging
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pipeline.io.boilerplate import strip_site_furniture
 from pipeline.io.cjk_radicals import unify_radicals
 from pipeline.io.decode import DecodeError, decode_bytes
 
@@ -84,11 +86,16 @@ def _read_plain(data: bytes) -> Extracted:
 
 
 def _read_html(data: bytes) -> Extracted:
+    """The main text of a web page (trafilatura), without the government sites' page furniture
+    (:mod:`pipeline.io.boilerplate`). Pages the tree parsers cannot take whole (an inline image over 10 MB
+    in an attribute, elements nested 255+ deep) are not truncated: huge attribute values are dropped
+    before parsing, and a page whose tree comes out empty is read by a streaming parser with no depth
+    limit, with a warning."""
     try:
         decoded = decode_bytes(data)
     except DecodeError as error:
         raise FormatError(str(error)) from None
-    html = decoded.text
+    html, dropped = _HUGE_ATTRIBUTE.subn(r"\1\2\2", decoded.text)
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -103,14 +110,32 @@ def _read_html(data: bytes) -> Extracted:
         if metadata.date:
             meta["date"] = metadata.date
     warnings = list(decoded.warnings)
+    if dropped:
+        warnings.append(f"html_huge_attributes_dropped: {dropped} attribute value(s) over "
+                        f"{HUGE_ATTRIBUTE_CHARS:,} characters (inline images) were left out before parsing")
     if not main_text or not main_text.strip():
         # Very short pages defeat trafilatura's main-content detection; fall back to the page text
         # with navigation, headers, footers, scripts and styles removed.
         main_text = _html_text_without_boilerplate(html)
         warnings.append("html_fallback_extraction")
+    streamed = None
+    if len(main_text.strip()) < 200:
+        # A tree parser that gives (almost) nothing may have stopped at its depth limit: a streaming
+        # parser has none. Keep what it finds when it finds clearly more.
+        streamed = _html_text_streaming(html)
+        if len(streamed) > 2 * len(main_text.strip()) + 50:
+            main_text = streamed
+            warnings.append("html_streaming_extraction: the page could not be parsed as a tree (nesting too "
+                            "deep?); its text was read element by element")
+    main_text, removed = strip_site_furniture(main_text)
+    if removed:
+        warnings.append(f"html_boilerplate_removed: {removed} line(s) of site furniture (breadcrumbs, source, "
+                        f"editor, share and print lines)")
     return Extracted(main_text, decoded.encoding, warnings, meta)
 
 
+HUGE_ATTRIBUTE_CHARS = 100_000
+_HUGE_ATTRIBUTE = re.compile(r"(\s[\w:-]+\s*=\s*)([\"'])[^\"']{" + str(HUGE_ATTRIBUTE_CHARS) + r",}\2")
 _BOILERPLATE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "menu")
 
 
@@ -125,6 +150,44 @@ def _html_text_without_boilerplate(html: str) -> str:
         element.drop_tree()
     blocks = [block.strip() for block in root.itertext()]
     return "\n".join(block for block in blocks if block)
+
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
+               "blockquote", "pre", "td", "th", "dd", "dt"}
+
+
+def _html_text_streaming(html: str) -> str:
+    """Page text by Python's event parser (no tree, so no nesting limit), skipping script, style and the
+    navigation elements; block elements end lines."""
+    from html.parser import HTMLParser
+
+    class Collector(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag in _BOILERPLATE_TAGS:
+                self.skipping += 1
+            elif tag in _BLOCK_TAGS:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag) -> None:
+            if tag in _BOILERPLATE_TAGS:
+                self.skipping = max(0, self.skipping - 1)
+            elif tag in _BLOCK_TAGS:
+                self.parts.append("\n")
+
+        def handle_data(self, data) -> None:
+            if not self.skipping:
+                self.parts.append(data)
+
+    collector = Collector()
+    collector.feed(html)
+    collector.close()
+    lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _read_pdf(data: bytes) -> Extracted:
@@ -202,6 +265,10 @@ def _rejoin_pdf_lines(page_text: str) -> str:
 
 
 def _read_docx(data: bytes, max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Extracted:
+    """The body of a Word file in reading order: paragraphs and tables interleaved as they stand (a table
+    row is its cells joined by " | "), then the footnotes and endnotes (content, kept at the end, with a
+    warning). Headers and footers are left out on purpose: page furniture repeated on every page. The core
+    properties give the title and, as the date, ``created`` (with ``date_source`` saying so)."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise FormatError("corrupt DOCX: not a ZIP container")
     _check_inflated_size(data, max_inflated_bytes)
@@ -216,11 +283,52 @@ def _read_docx(data: bytes, max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Ext
     except XMLSyntaxError as error:
         # lxml refuses entity expansion bombs and absurd nesting as syntax errors.
         raise FormatError(f"corrupt DOCX: its XML cannot be parsed safely ({error})") from None
-    blocks = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            blocks.append(" | ".join(cell.text for cell in row.cells))
-    meta = {}
-    if document.core_properties.title:
-        meta["title"] = document.core_properties.title
-    return Extracted("\n".join(blocks), None, [], meta)
+    blocks = list(_docx_blocks(document.element.body))
+    warnings: list[str] = []
+    notes = _docx_notes(data)
+    if notes:
+        blocks += ["", *notes]
+        warnings.append(f"docx_notes_appended: {len(notes)} footnote or endnote paragraph(s) after the body")
+    meta: dict = {}
+    properties = document.core_properties
+    if properties.title:
+        meta["title"] = properties.title
+    if properties.created is not None:
+        meta["date"] = properties.created.date().isoformat()
+    return Extracted("\n".join(blocks), None, warnings, meta)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_blocks(body) -> Iterator[str]:
+    """Paragraph and table texts of a body (or a table cell) in document order; nested tables inline."""
+    for element in body.iterchildren():
+        if element.tag == f"{_W}p":
+            yield "".join(node.text or "" if node.tag == f"{_W}t" else "\t" if node.tag == f"{_W}tab" else "\n"
+                          for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"))
+        elif element.tag == f"{_W}tbl":
+            for row in element.iterchildren(f"{_W}tr"):
+                cells = [" ".join(_docx_blocks(cell)).strip() for cell in row.iterchildren(f"{_W}tc")]
+                yield " | ".join(cells)
+        elif element.tag == f"{_W}sdt":  # content controls wrap ordinary paragraphs and tables
+            for content in element.iterchildren(f"{_W}sdtContent"):
+                yield from _docx_blocks(content)
+
+
+def _docx_notes(data: bytes) -> list[str]:
+    """The paragraphs of word/footnotes.xml and word/endnotes.xml (the separators Word adds are empty)."""
+    from lxml import etree
+
+    texts: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in ("word/footnotes.xml", "word/endnotes.xml"):
+            if name not in archive.namelist():
+                continue
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+            root = etree.fromstring(archive.read(name), parser)
+            for paragraph in root.iter(f"{_W}p"):
+                text = "".join(node.text or "" for node in paragraph.iter(f"{_W}t")).strip()
+                if text:
+                    texts.append(text)
+    return texts

@@ -144,6 +144,11 @@ def _load(source: Source, config: IngestConfig) -> Document | Rejection:
 
     doc_id = str(meta.pop("doc_id", "") or source.default_doc_id)
     title = _clean(meta.pop("title", None)) or _first_line(text)
+    jurisdiction = _clean(meta.pop("jurisdiction", None)) or config.default_jurisdiction
+    if jurisdiction is None:
+        # said, not silently pooled: the trend tables and the report group it as "unknown"
+        warnings.append("jurisdiction_missing: no jurisdiction in a manifest, sidecar or front matter, and no "
+                        "io.default_jurisdiction; trends pool it as 'unknown'")
     return Document(
         doc_id=doc_id,
         corpus=source.corpus,
@@ -153,7 +158,7 @@ def _load(source: Source, config: IngestConfig) -> Document | Rejection:
         sha256=sha256,
         date=date,
         year=year,
-        jurisdiction=_clean(meta.pop("jurisdiction", None)) or config.default_jurisdiction,
+        jurisdiction=jurisdiction,
         title=title,
         doc_type=_clean(meta.pop("doc_type", None)),
         source_format=source.source_format or "txt",
@@ -236,9 +241,14 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _first_line(text: str, limit: int = 200) -> str:
+def _first_line(text: str, limit: int = 100) -> str:
+    """A title for a document without one: its first line, cut at a word (or a Chinese clause) near
+    ``limit`` characters, so a first line that is a whole paragraph does not become the title."""
     line = text.split("\n", 1)[0].strip()
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    if len(line) <= limit:
+        return line
+    cut = max(line.rfind(mark, 0, limit) for mark in (" ", "，", "。", ",", "；", "："))
+    return line[: cut if cut > limit // 2 else limit - 1].rstrip(" ，,；：") + "…"
 
 
 def _jsonable(value: object) -> object:
