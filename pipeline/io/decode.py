@@ -72,6 +72,9 @@ def decode_bytes(data: bytes) -> Decoded:
         except DecodeError:
             continue
         candidates.append((_chinese_plausibility(decoded.text), decoded))
+    mixed = _utf8_head(data)
+    if mixed is not None:
+        return mixed
     if candidates:
         score, best = max(candidates, key=lambda pair: pair[0])
         if score >= 0.5:
@@ -86,6 +89,35 @@ def decode_bytes(data: bytes) -> Decoded:
     raise DecodeError(
         f"undecodable bytes: not valid UTF-8 ({first_error}), UTF-16, GB18030/GBK or Big5"
     )
+
+
+def _utf8_head(data: bytes) -> Decoded | None:
+    """A file whose first lines are UTF-8 and whose body is GB18030 or Big5 (a title typed in one editor,
+    the text pasted from another): each part decoded in its own encoding, with a warning. Decoded as one
+    GBK file, the UTF-8 title would be garbled."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as error:
+        cut = data.rfind(b"\n", 0, error.start) + 1
+    head, body = data[:cut], data[cut:]
+    if not cut or head.isascii():
+        return None  # nothing before the first bad line, or a head any of the encodings reads the same
+    for encoding in ("gb18030", "big5"):
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _chinese_plausibility(text) >= 0.5:
+            try:  # a GBK head that happens to be valid UTF-8 reads better as GBK: one encoding after all
+                if _chinese_plausibility(head.decode(encoding)) >= _chinese_plausibility(head.decode("utf-8")):
+                    return None
+            except UnicodeDecodeError:
+                pass
+            lines = head.count(b"\n")
+            return Decoded(head.decode("utf-8") + text, f"utf-8+{encoding}",
+                           (f"mixed_encoding: the first {lines} line(s) are UTF-8, the rest {encoding}",))
+    return None
 
 
 def _strict(data: bytes, encoding: str, label: str) -> Decoded:

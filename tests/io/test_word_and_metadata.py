@@ -72,3 +72,15 @@ def test_web_pages_lose_site_furniture_and_never_their_text(tmp_path):
     assert "【我要纠错】" not in page.text and "字体" not in page.text
     assert any(w.startswith("html_streaming_extraction") for w in documents["deep"].warnings)
     assert any(w.startswith("html_huge_attributes_dropped") for w in documents["huge"].warnings)
+
+
+def test_a_utf8_title_line_before_a_gbk_body_reads_whole(tmp_path):
+    body = (SHARED / "corpora" / "cn_gov_work_reports" / "2019.txt").read_text(encoding="utf-8")[:4000]
+    title = "2019年政府工作报告（全文）"
+    (tmp_path / "report.txt").write_bytes(f"{title}\n".encode() + body.encode("gb18030"))
+    (tmp_path / "plain.txt").write_bytes(body.encode("gb18030"))
+    documents = {d.doc_id: d for d in load_documents([str(tmp_path)])}
+    mixed = documents["report"]
+    assert mixed.text.startswith(normalize_text(title)) and normalize_text(body[:200]) in mixed.text
+    assert any(w.startswith("mixed_encoding: the first 1 line(s) are UTF-8, the rest gb18030") for w in mixed.warnings)
+    assert documents["plain"].encoding == "gb18030" and not any("mixed" in w for w in documents["plain"].warnings)
