@@ -219,7 +219,8 @@ def _read_pdf(data: bytes) -> Extracted:
         raise FormatError("corrupt PDF: no pages")
     radicals = sum(1 for page in pages for char in page if 0x2E80 <= ord(char) <= 0x2FDF)  # both radical blocks
     # Radicals first (⺠ -> 民, ⼈ -> 人), so the line re-joining below sees ideographs on both sides.
-    text = "\n\n".join(_rejoin_pdf_lines(unicodedata.normalize("NFKC", unify_radicals(page))) for page in pages)
+    text = _join_pages([_rejoin_pdf_lines(unicodedata.normalize("NFKC", unify_radicals(page)).translate(PDF_DASHES))
+                        for page in pages])
     if len(re.sub(r"\s", "", text)) < MIN_PDF_CHARS_PER_PAGE * len(pages):
         raise FormatError(
             f"PDF has no text layer ({len(pages)} page(s), scanned images?): run OCR first"
@@ -248,7 +249,7 @@ def _check_inflated_size(data: bytes, max_inflated_bytes: int) -> None:
 
 
 # After NFKC the full-width comma, colon and parentheses are ASCII; the ideograph on one side tells.
-_CJK_LINE_BREAK = re.compile(r"(?<=[\u3400-\u9fff,、“《(])[ \t]*\n[ \t]*(?=[\u3400-\u9fff”》),、。;:])"
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3400-\u9fff,、“《(])[ \t]*\n[ \t]*(?=[\u3400-\u9fff”》),、。;:%0-9])"
                              r"|(?<=[\u3400-\u9fff])[ \t]*\n[ \t]*(?=[“《(])")
 _HYPHEN_LINE_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
 # An English body line wrapped mid-sentence: it does not end a sentence or a heading, and is long enough
@@ -259,9 +260,54 @@ _WRAPPED_LINE = re.compile(r"(?m)^(?P<line>[^\n]{50,}[^\n.!?:;\"”')\]])\n(?=[A
 def _rejoin_pdf_lines(page_text: str) -> str:
     """Undo hard line wrapping: inside Chinese sentences, in hyphenated English words, and English body
     lines wrapped mid-sentence (joined with a space). Blank lines (paragraph breaks) stay."""
-    page_text = _CJK_LINE_BREAK.sub("", page_text)
+    page_text = _join_cjk_lines(page_text)
     page_text = _HYPHEN_LINE_BREAK.sub("", page_text)
     return _WRAPPED_LINE.sub(lambda match: match.group("line") + " ", page_text)
+
+
+def _join_cjk_lines(page_text: str) -> str:
+    """Join Chinese lines the layout wrapped. A PDF keeps no paragraph marks, only lines, so a line is taken
+    as wrapped when it is about as long as the page's full lines; a shorter one (a heading, a paragraph's
+    last line) ends where it ends, as in the source."""
+    lines = page_text.split("\n")
+    lengths = sorted(len(line.strip()) for line in lines if _CJK_CHAR.search(line))
+    if not lengths:
+        return page_text
+    full = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) > 1 else 0]
+    out = [lines[0]]
+    for line in lines[1:]:
+        before = out[-1]
+        if (len(before.strip()) >= 0.85 * full and _CJK_LINE_BREAK.search(before.rstrip(" \t") + "\n" +
+                                                                          line.lstrip(" \t"))):
+            out[-1] = before.rstrip(" \t") + line.lstrip(" \t")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+# Fonts set the Chinese dash —— as one wide glyph that text extraction reads as U+2E3A (two-em dash) or
+# U+2E3B (three-em): back to the em dashes the text has.
+PDF_DASHES = str.maketrans({"\u2e3a": "——", "\u2e3b": "———"})
+
+
+def _join_pages(pages: list[str]) -> str:
+    """Pages one after another: a page that ends inside a sentence goes on with the next page's first line
+    (a page break is not a paragraph break); otherwise a blank line between them."""
+    text = ""
+    for page in pages:
+        page = page.strip("\n")
+        if not text:
+            text = page
+            continue
+        last, first = text.rstrip()[-1:], page.lstrip()[:1]
+        if last and first and last not in "。！？!?.:：;；\"”’)）" and _CJK_CHAR.match(last) and _CJK_CHAR.match(first):
+            text = text.rstrip() + page.lstrip()
+        elif last and first and last not in ".!?:;\"”’)" and last.isalpha() and first.islower():
+            text = text.rstrip() + " " + page.lstrip()
+        else:
+            text += "\n\n" + page
+    return text
 
 
 def _read_docx(data: bytes, max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Extracted:

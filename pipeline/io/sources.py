@@ -158,7 +158,8 @@ class _Walk:
                 if is_sidecar(entry) or entry.stem.lower().startswith(_NOT_DOCUMENTS):
                     continue
                 if entry.suffix.lower() in (".jsonl", ".ndjson"):
-                    yield from _jsonl_sources(entry, corpus=corpus, max_line_bytes=self.max_line_bytes)
+                    # a JSONL file is a corpus of its own, named after its stem, wherever it lies
+                    yield from _jsonl_sources(entry, corpus=shown(entry.stem), max_line_bytes=self.max_line_bytes)
                 else:
                     extra = ("not_in_manifest",) if manifest.is_file() else ()
                     yield _file_source(entry, corpus=corpus, warnings=extra)

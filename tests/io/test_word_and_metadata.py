@@ -84,3 +84,13 @@ def test_a_utf8_title_line_before_a_gbk_body_reads_whole(tmp_path):
     assert mixed.text.startswith(normalize_text(title)) and normalize_text(body[:200]) in mixed.text
     assert any(w.startswith("mixed_encoding: the first 1 line(s) are UTF-8, the rest gb18030") for w in mixed.warnings)
     assert documents["plain"].encoding == "gb18030" and not any("mixed" in w for w in documents["plain"].warnings)
+
+
+def test_a_jsonl_file_in_a_folder_is_its_own_corpus(tmp_path):
+    import json
+
+    lines = _paragraphs("eu_soteu", "2022-09-14_von_der_Leyen.txt")[:2]
+    (tmp_path / "speeches.jsonl").write_text("\n".join(json.dumps({"id": f"s{i}", "text": line, "jurisdiction": "EU"})
+                                                       for i, line in enumerate(lines)), encoding="utf-8")
+    documents = [d for d in load_documents([str(tmp_path)]) if d.ok]
+    assert len(documents) == 2 and {d.corpus for d in documents} == {"speeches"}
