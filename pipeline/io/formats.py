@@ -230,7 +230,23 @@ def _read_pdf(data: bytes) -> Extracted:
         meta["title"] = str(info.title)
     warnings = [f"pdf_radicals_mapped: {radicals:,} CJK radical code points (font mapping) read as ideographs"
                 ] if radicals else []
+    poor = [number for number, page in enumerate(pages, start=1) if _poor_page(page)]
+    if poor:
+        shown = ", ".join(map(str, poor[:10])) + (f" and {len(poor) - 10} more" if len(poor) > 10 else "")
+        warnings.append(f"pdf_poor_text: page(s) {shown} read as replacement characters or one-character "
+                        f"lines (a font without a Unicode map, or text set letter by letter); check them")
     return Extracted(text, None, warnings, meta)
+
+
+def _poor_page(page: str) -> bool:
+    """A page whose text layer does not read as text: many U+FFFD replacement characters, or mostly
+    one-character lines (vertical or letter-spaced setting)."""
+    visible = [char for char in page if not char.isspace()]
+    if len(visible) < MIN_PDF_CHARS_PER_PAGE:
+        return False
+    lines = [line.strip() for line in page.split("\n") if line.strip()]
+    single = sum(1 for line in lines if len(line) == 1)
+    return visible.count("\ufffd") > 0.02 * len(visible) or (len(lines) >= 10 and single > 0.5 * len(lines))
 
 
 def _check_inflated_size(data: bytes, max_inflated_bytes: int) -> None:

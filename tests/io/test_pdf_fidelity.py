@@ -99,3 +99,17 @@ def test_a_chinese_report_printed_to_pdf_reads_back_whole(tmp_path):
     counted = [sorted(m.concept for m in tagger.tag(d.text, view=d.matching_text) if m.counted)
                for d in (source, printed)]
     assert counted[0] == counted[1]
+
+
+def test_a_pdf_set_letter_by_letter_is_flagged(speech, tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, speech.split("\n\n")[0], new_x="LMARGIN", new_y="NEXT")  # a few lines of prose
+    for letter in "EUROPEANINTEREST" * 2:  # then one character per line, as vertical or spaced setting reads
+        pdf.cell(0, 5, letter, new_x="LMARGIN", new_y="NEXT")
+    (tmp_path / "spaced.pdf").write_bytes(bytes(pdf.output()))
+    [document] = list(load_documents([str(tmp_path)]))
+    assert document.ok and any(w.startswith("pdf_poor_text: page(s) 1") for w in document.warnings)
