@@ -258,21 +258,28 @@ def kwic(out_dir, pattern, regex, year, jurisdiction, corpus, lang, limit, as_js
       policy-pipeline kwic out/ "de-?risk(ing)?" --regex --year 2019-2025
     """
     from pipeline.aggregate.evidence import kwic as find
-    from pipeline.aggregate.evidence import kwic_line
 
     try:
         rows = find(out_dir, pattern, regex=regex, year=year, jurisdiction=jurisdiction, corpus=corpus, lang=lang,
                     limit=limit or None)
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
+    _print_lines(rows, as_json, lambda row: "", f"no sentence of these documents contains {pattern!r}")
+
+
+def _print_lines(rows, as_json: bool, label, empty: str) -> None:
+    """Keyword-in-context rows as JSON (without the context columns) or as bold headings over KWIC lines."""
+    from pipeline.aggregate.evidence import kwic_line
+
     if as_json:
         click.echo(rows.drop(columns=["left", "right"]).to_json(orient="records", force_ascii=False))
         return
     for row in rows.to_dict("records"):
-        stdout.print(f"{row['doc_id']} ({row['year']}, {row['jurisdiction']})", style="bold", highlight=False)
+        stdout.print(f"{row['doc_id']} ({row['year']}, {row['jurisdiction']}){label(row)}", style="bold",
+                     highlight=False)
         stdout.print("  " + kwic_line(row), highlight=False, markup=False)
     if rows.empty:
-        stdout.print(f"no sentence of these documents contains {pattern!r}")
+        stdout.print(empty)
 
 
 @click.command("doc-concepts")
@@ -367,7 +374,6 @@ def evidence(out_dir, concept, family, year, jurisdiction, entity, term, negated
       policy-pipeline evidence out/ --concept supply_chain_security --term 粮食安全 --jurisdiction CN
     """
     from pipeline.aggregate.evidence import evidence as find_evidence
-    from pipeline.aggregate.evidence import kwic_line
 
     if not concept and not family:
         raise PipelineCommandError("give --concept or --family")
@@ -376,16 +382,9 @@ def evidence(out_dir, concept, family, year, jurisdiction, entity, term, negated
                              entity=entity, include_negated=negated, limit=limit or None, term=term)
     except (FileNotFoundError, ValueError) as error:
         _fail(error)
-    if as_json:
-        click.echo(rows.drop(columns=["left", "right"]).to_json(orient="records", force_ascii=False))
-        return
-    for row in rows.to_dict("records"):
-        stdout.print(f"{row['doc_id']} ({row['year']}, {row['jurisdiction']}) {row['concept']}", style="bold",
-                     highlight=False)
-        stdout.print("  " + kwic_line(row), highlight=False, markup=False)
-    if rows.empty:
-        stdout.print(f"the cell has documents but no {'negated or counted' if negated else 'counted'} mention "
-                     f"matches these filters" + ("" if negated else " (--negated also shows negated ones)"))
+    _print_lines(rows, as_json, lambda row: f" {row['concept']}",
+                 f"the cell has documents but no {'negated or counted' if negated else 'counted'} mention matches "
+                 f"these filters" + ("" if negated else " (--negated also shows negated ones)"))
 
 
 @click.command()

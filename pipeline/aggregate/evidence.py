@@ -18,6 +18,22 @@ EVIDENCE_COLUMNS = ["doc_id", "year", "jurisdiction", "corpus", "concept", "fami
                     "negated", "sentence_id", "sentence", "left", "right"]
 
 
+def _documents(tables: RunTables, year, jurisdiction: str | None, corpus: str | None = None):
+    """The run's documents in ``year`` (a year or "YEAR-YEAR"), ``jurisdiction`` and ``corpus`` (names as
+    the run spells them, matched ignoring case), and those names resolved."""
+    documents = tables.documents[["doc_id", "year", "jurisdiction", "corpus"]]
+    if year is not None:
+        first, last = parse_period_range(str(year))
+        documents = documents[documents["year"].between(first, last)]
+    if jurisdiction is not None:
+        jurisdiction = resolve_name(jurisdiction, tables.documents["jurisdiction"], "jurisdiction")
+        documents = documents[documents["jurisdiction"] == jurisdiction]
+    if corpus is not None:
+        corpus = resolve_name(corpus, tables.documents["corpus"], "corpus")
+        documents = documents[documents["corpus"] == corpus]
+    return documents, jurisdiction, corpus
+
+
 class NoDocuments(ValueError):
     """The filters leave no document (as opposed to documents without a matching mention)."""
 
@@ -45,13 +61,7 @@ def evidence(out_dir: str | Path, *, concept: str | None = None, family: str | N
         from pipeline.aggregate.terms import term_key
 
         mentions = mentions[mentions["text"].map(term_key) == term_key(term)]
-    documents = tables.documents[["doc_id", "year", "jurisdiction", "corpus"]]
-    if year is not None:
-        first, last = parse_period_range(str(year))
-        documents = documents[documents["year"].between(first, last)]
-    if jurisdiction is not None:
-        jurisdiction = resolve_name(jurisdiction, tables.documents["jurisdiction"], "jurisdiction")
-        documents = documents[documents["jurisdiction"] == jurisdiction]
+    documents, jurisdiction, _ = _documents(tables, year, jurisdiction)
     if documents.empty:  # an empty cell is not a cell without mentions: say which
         where = " ".join(str(part) for part in (jurisdiction, year) if part is not None)
         raise NoDocuments(f"no documents in that cell ({where}): the run has none there, so no mention either")
@@ -95,16 +105,7 @@ def kwic(out_dir: str | Path, pattern: str, *, regex: bool = False, year: str | 
         raise ValueError(f"invalid pattern {pattern!r}: {error}") from None
     if compiled.search(""):
         raise ValueError(f"the pattern {pattern!r} matches empty text")
-    documents = tables.documents[["doc_id", "year", "jurisdiction", "corpus"]]
-    if year is not None:
-        first, last = parse_period_range(str(year))
-        documents = documents[documents["year"].between(first, last)]
-    if jurisdiction is not None:
-        jurisdiction = resolve_name(jurisdiction, tables.documents["jurisdiction"], "jurisdiction")
-        documents = documents[documents["jurisdiction"] == jurisdiction]
-    if corpus is not None:
-        corpus = resolve_name(corpus, tables.documents["corpus"], "corpus")
-        documents = documents[documents["corpus"] == corpus]
+    documents, _, _ = _documents(tables, year, jurisdiction, corpus)
     if documents.empty:
         raise NoDocuments("no documents match these filters")
     sentences = read_table(out_dir, "sentences", ["doc_id", "sentence_id", "start", "lang", "text"])
