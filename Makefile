@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python benchmarks/naive.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/entities.py
+	$(BIN)/python benchmarks/fidelity.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
