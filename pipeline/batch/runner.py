@@ -296,7 +296,8 @@ def classify_sentences(out: Path, config: PipelineConfig, summary: RunSummary, c
         summary.notes.append(f"classifier: {problem}")
     from pipeline.classify.persist import read_card
 
-    count = classify_run(out, classifier, card=read_card(config.classify.model))
+    count = classify_run(out, classifier, card=read_card(config.classify.model), model_dir=config.classify.model,
+                         config=config)
     summary.notes.append(f"classifier {config.classify.model}: {count:,} sentences in "
                          f"{time.perf_counter() - started:.1f} s")
 

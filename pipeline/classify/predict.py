@@ -55,18 +55,23 @@ def share_errors(card: dict) -> dict[str, float]:
     return errors
 
 
-def classify_run(out_dir: str | Path, model, batch: int = 2000, *, card: dict | None = None) -> int:
+CHUNK = 10_000  # sentences per task when the workers predict
+
+
+def classify_run(out_dir: str | Path, model, batch: int = 2000, *, card: dict | None = None,
+                 model_dir: str | Path | None = None, config=None) -> int:
     """Predict every sentence of a run folder into ``frames.parquet`` (the frame, its confidence, every
     label's probability, and ``p_svc``/``p_gvc`` when the labels are the codebook's); the schema metadata
-    keeps the model's cross-validated share error from ``card`` for the trend tables. Returns the number of
-    sentences."""
+    keeps the model's cross-validated share error from ``card`` for the trend tables. With ``model_dir``
+    and a ``config`` of several workers (or the Dask backend), the workers predict chunks of sentences,
+    each loading the model once through the same safe loader; the table is the same either way. Returns
+    the number of sentences."""
     sentences = read_table(out_dir, "sentences", ["doc_id", "sentence_id", "text"])
     classes = [str(label) for label in model.classes_]
     codebook = {"svc", "gvc"} <= set(classes)
     frames, confidences, scores, p_svc, p_gvc = [], [], [], [], []
     texts = sentences["text"].tolist()
-    for start in range(0, len(texts), batch):
-        probabilities = model.predict_proba(texts[start:start + batch])
+    for probabilities in _probabilities(model, texts, batch, model_dir, config):
         for row in probabilities:
             best = int(row.argmax())
             frames.append(classes[best])
@@ -86,6 +91,45 @@ def classify_run(out_dir: str | Path, model, batch: int = 2000, *, card: dict | 
                       "p_gvc": p_gvc}, schema=schema)
     write_table(Path(out_dir) / "frames.parquet", table)
     return len(frames)
+
+
+def _probabilities(model, texts: list[str], batch: int, model_dir, config):
+    """Probability rows for ``texts`` in order, batch by batch: in this process, or in the workers."""
+    parallel = (config is not None and model_dir is not None and len(texts) > 2 * CHUNK
+                and (config.run.backend.value == "dask" or config.run.effective_workers > 1))
+    if not parallel:
+        for start in range(0, len(texts), batch):
+            yield model.predict_proba(texts[start:start + batch])
+        return
+    from pipeline.batch.parallel import dask_ordered_map, ordered_map
+
+    chunks = (texts[start:start + CHUNK] for start in range(0, len(texts), CHUNK))
+    if config.run.backend.value == "dask":
+        yield from dask_ordered_map(predict_with, chunks, function_argument=str(model_dir),
+                                    scheduler=config.run.scheduler, workers=config.run.effective_workers)
+    else:
+        yield from ordered_map(_predict_loaded, chunks, workers=config.run.effective_workers,
+                               initializer=_load_for_worker, initargs=(str(model_dir),))
+
+
+_WORKER_MODELS: dict[str, object] = {}  # per worker process: model folder -> the loaded model
+
+
+def _load_for_worker(model_dir: str) -> None:
+    from pipeline.classify.persist import load_model
+
+    _WORKER_MODELS.setdefault(model_dir, load_model(model_dir))
+    _WORKER_MODELS["current"] = _WORKER_MODELS[model_dir]
+
+
+def _predict_loaded(texts: list[str]):
+    return _WORKER_MODELS["current"].predict_proba(texts)
+
+
+def predict_with(model_dir: str, texts: list[str]):
+    """A Dask task: the probabilities of ``texts`` by the model in ``model_dir`` (loaded once per worker)."""
+    _load_for_worker(model_dir)
+    return _predict_loaded(texts)
 
 
 def frames_metadata(path: str | Path) -> dict:

@@ -220,6 +220,13 @@ def test_run_with_a_classifier_adds_frames_and_its_shift_index(headline_run, tmp
         "clf_svc_share_high"]
     manifest = json.loads((copy / "run.json").read_text(encoding="utf-8"))
     assert any("classifier" in note for note in manifest["notes"])
+    # the run's two workers predicted chunks of sentences; in this process alone the table is the same
+    from pipeline.classify.predict import classify_run
+    from pipeline.config import PipelineConfig
+
+    classify_run(copy, load_model(DEFAULT_MODEL), model_dir=DEFAULT_MODEL,
+                 config=PipelineConfig.load(overrides=["run.workers=1"]))
+    assert read_table(copy, "frames").equals(frames)
     from pipeline.report import build_report
 
     html = build_report(copy)  # the classifier's shift index beside the lexicon's, with its sentences
