@@ -30,7 +30,6 @@ was kept unread while the lexicon was revised (out-of-sample, but small); ``eval
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,13 +84,27 @@ class TaggerAccuracy:
             if lang not in self.micro:
                 draws = np.ones((resamples, len(concepts)))
             else:
-                rng = np.random.default_rng([seed, zlib.crc32(f"tagger accuracy\x1f{lang}".encode())])
+                from pipeline.aggregate.trends import _rng
+
+                rng = _rng(seed, ("tagger accuracy", lang))
                 a_p, b_p, a_r, b_r = self._parameters(lang, concepts).T
                 p = rng.beta(a_p, b_p, size=(resamples, len(concepts)))
                 r = np.maximum(rng.beta(a_r, b_r, size=(resamples, len(concepts))), MIN_RECALL)
                 draws = p / r
             self._cache[key] = draws
         return self._cache[key]
+
+    def corrected(self, concept_counts: np.ndarray, langs: np.ndarray, concepts: list[str]) -> np.ndarray:
+        """Corrected totals per concept of units (rows of ``concept_counts``) in languages ``langs``."""
+        return sum(concept_counts[langs == lang].sum(axis=0) * self.factor_means(lang, concepts)
+                   for lang in sorted(set(langs)))
+
+    def resampled(self, weights: np.ndarray, concept_counts: np.ndarray, langs: np.ndarray, concepts: list[str],
+                  seed: int) -> np.ndarray:
+        """(resamples, C): each bootstrap resample's totals (``weights`` over the units) times one draw of
+        every concept's p / r, the draws shared by every caller with the same seed."""
+        return sum((weights[:, langs == lang] @ concept_counts[langs == lang])
+                   * self.factor_draws(lang, concepts, len(weights), seed) for lang in sorted(set(langs)))
 
     def as_dict(self) -> dict:
         return {"format": FORMAT, "source": self.source, "note": self.note, "prior_weight": self.prior_weight,

@@ -47,9 +47,9 @@ class Profile:
     drop_terms: dict[str, frozenset[str]] = field(default_factory=dict)
     core_only: bool = False
 
-    def keep(self, mentions: pd.DataFrame, core_terms: dict[str, frozenset[str]]) -> pd.Series:
-        """Which ``mentions`` count under this profile (a boolean Series)."""
-        keys = mentions["text"].map(term_key)
+    def keep(self, mentions: pd.DataFrame, keys: pd.Series, core_terms: dict[str, frozenset[str]]) -> pd.Series:
+        """Which ``mentions`` count under this profile (a boolean Series); ``keys`` are their terms
+        (:func:`term_key` of their text, computed once by the caller)."""
         kept = ~mentions["concept"].isin(self.drop_concepts)
         for concept, terms in self.drop_terms.items():
             kept &= ~((mentions["concept"] == concept) & keys.isin(terms))
@@ -188,15 +188,15 @@ def robustness(tables: RunTables, concepts: dict[str, tuple[str, str]], jurisdic
     for concept in sorted(framing["concept"].unique()):
         variants.append(variant("concept", concept, f"{concept} left out", mentions["concept"] != concept))
     keys = mentions["text"].map(term_key)
-    frequent = framing.assign(term=framing["text"].map(term_key)).groupby(["concept", "term"]).size()
+    frequent = framing.assign(term=keys[framing.index]).groupby(["concept", "term"]).size()
     for (concept, term), count in frequent.sort_values(ascending=False, kind="stable").head(top_terms).items():
         variants.append(variant("term", f"{concept}:{term}", f"'{term}' ({count} mentions) left out",
                                 ~((mentions["concept"] == concept) & (keys == term))))
     for name, profile in profiles.items():
-        variants.append(variant("profile", name, profile.description, profile.keep(mentions, core_terms)))
-    if "attributed" in mentions:  # stance: only what the documents say in their own voice
-        variants.append(variant("stance", "own-voice", "frames ascribed to another actor left out (negated ones "
-                                "are left out by default)", ~mentions["attributed"].astype(bool)))
+        variants.append(variant("profile", name, profile.description, profile.keep(mentions, keys, core_terms)))
+    # stance: only what the documents say in their own voice
+    variants.append(variant("stance", "own-voice", "frames ascribed to another actor left out (negated ones are "
+                            "left out by default)", ~mentions["attributed"].astype(bool)))
     return Robustness(jurisdiction, tuple(periods), baseline, variants)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.aggregate.tables import RunTables, parse_period_range, resolve_name
-from pipeline.aggregate.trends import KeyMap, _interval, _share, _weights
+from pipeline.aggregate.trends import KeyMap, _hull, _interval, _share, _weights
 from pipeline.config import TrendsConfig
 
 
@@ -95,14 +95,10 @@ def _side(tables: RunTables, keymap: KeyMap, config: TrendsConfig, jurisdiction:
                 years=f"{first_year}-{last_year}" if last_year > first_year else str(first_year))
     me_shares = None
     if accuracy is not None:
-        by_lang = sorted(set(langs))
         project = keymap.projection[:, [svc, gvc]]
-        corrected = sum(concept_counts[langs == lang].sum(axis=0) * accuracy.factor_means(lang, keymap.concepts)
-                        for lang in by_lang) @ project
+        corrected = accuracy.corrected(concept_counts, langs, keymap.concepts) @ project
         side.corrected = float(_share(corrected[0], corrected[1]))
-        drawn = sum((weights[:, langs == lang] @ concept_counts[langs == lang])
-                    * accuracy.factor_draws(lang, keymap.concepts, resamples, config.seed)
-                    for lang in by_lang) @ project
+        drawn = accuracy.resampled(weights, concept_counts, langs, keymap.concepts, config.seed) @ project
         me_shares = _share(drawn[:, 0], drawn[:, 1])
     return side, shares, me_shares
 
@@ -125,5 +121,6 @@ def compare_shift(tables: RunTables, concepts: dict[str, tuple[str, str]], a: tu
         me_low, me_high = _interval((me_b - me_a)[:, None], config.confidence)
         comparison.corrected_diff = side_b.corrected - side_a.corrected
         # the hull with the sampling interval: never more certain than sampling alone (measurement.py)
-        comparison.me_ci = (float(np.fmin(me_low[0], low[0])), float(np.fmax(me_high[0], high[0])))
+        hull_low, hull_high = _hull((me_low, me_high), (low, high))
+        comparison.me_ci = (float(hull_low[0]), float(hull_high[0]))
     return comparison

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from pipeline.aggregate.tables import RunTables
-from pipeline.aggregate.trends import cell_documents
+from pipeline.aggregate.trends import _per_10k, cell_documents
 from pipeline.config import TrendsConfig
 
 TERM_COLUMNS = ["period", "jurisdiction", "concept", "subconcept", "family", "term", "rule", "n_mentions",
@@ -43,8 +42,7 @@ def term_table(tables: RunTables, config: TrendsConfig | None = None, concepts: 
     mentions = tables.mentions.merge(documents[["doc_id", "period", "jurisdiction"]], on="doc_id")
     if mentions.empty:
         return pd.DataFrame(columns=TERM_COLUMNS)
-    mentions = mentions.assign(term=mentions["text"].map(term_key),
-                               rule=mentions["rule"] if "rule" in mentions else "")
+    mentions = mentions.assign(term=mentions["text"].map(term_key))
     keys = ["period", "jurisdiction", "concept", "family", "term"]
     counted = mentions[~mentions["negated"]] if not config.include_negated else mentions
     grouped = mentions.groupby(keys, sort=False)
@@ -77,11 +75,7 @@ def doc_concepts(tables: RunTables, concepts: list[str] | None = None, *, includ
     concepts = sorted(counts.columns) if concepts is None else list(concepts)
     counts = counts.reindex(index=tables.documents["doc_id"], columns=concepts, fill_value=0)
     documents = tables.documents.reset_index(drop=True)
-    tokens = documents["n_tokens"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rates = pd.DataFrame(np.where(tokens.to_numpy()[:, None] > 0,
-                                      counts.to_numpy() * 10_000 / tokens.to_numpy()[:, None], np.nan),
-                             columns=concepts)
-    rates.columns = [f"{concept}_per_10k" for concept in concepts]
+    tokens = documents["n_tokens"].to_numpy(dtype=float, na_value=0.0)[:, None]
+    rates = pd.DataFrame(_per_10k(counts.to_numpy(), tokens), columns=[f"{concept}_per_10k" for concept in concepts])
     return pd.concat([documents, counts.reset_index(drop=True).astype("Int64"), rates.reset_index(drop=True)],
                      axis=1)

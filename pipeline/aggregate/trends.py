@@ -77,11 +77,14 @@ def _cells(documents: pd.DataFrame) -> Iterator[tuple[tuple[str, str, str, str],
         yield key, np.sort(cells[key])
 
 
+def _rng(seed: int, key: tuple) -> np.random.Generator:
+    """A generator seeded by the configured seed and a key (a cell): the same key, the same draws."""
+    return np.random.default_rng([seed, zlib.crc32("\x1f".join(map(str, key)).encode())])
+
+
 def _weights(n: int, resamples: int, seed: int, cell: tuple) -> np.ndarray:
     """Bootstrap weights: how often each of the cell's ``n`` units is drawn in each resample."""
-    cell_seed = zlib.crc32("\x1f".join(map(str, cell)).encode())
-    rng = np.random.default_rng([seed, cell_seed])
-    drawn = rng.integers(0, n, size=(resamples, n)) + (np.arange(resamples) * n)[:, None]
+    drawn = _rng(seed, cell).integers(0, n, size=(resamples, n)) + (np.arange(resamples) * n)[:, None]
     return np.bincount(drawn.ravel(), minlength=resamples * n).reshape(resamples, n).astype(float)
 
 
@@ -183,11 +186,9 @@ def cell_statistics(counts: np.ndarray, tokens: np.ndarray, chars: np.ndarray, k
     svc, gvc = keymap.column.get(("family", "svc")), keymap.column.get(("family", "gvc"))
     corrected = None
     svc_corrected, svc_me = np.nan, (np.nan, np.nan)
-    langs = sorted(set(error.langs)) if error is not None and concept_counts is not None and n else []
-    if langs:
-        corrected_concepts = sum(concept_counts[error.langs == lang].sum(axis=0)
-                                 * error.accuracy.factor_means(lang, keymap.concepts) for lang in langs)
-        corrected = corrected_concepts @ keymap.projection
+    with_error = error is not None and concept_counts is not None and n > 0
+    if with_error:
+        corrected = error.accuracy.corrected(concept_counts, error.langs, keymap.concepts) @ keymap.projection
         if svc is not None and gvc is not None:
             svc_corrected = float(_share(corrected[svc], corrected[gvc]))
     if config.resamples and n:
@@ -197,22 +198,21 @@ def cell_statistics(counts: np.ndarray, tokens: np.ndarray, chars: np.ndarray, k
         bounds["chars"] = _interval(_per_10k(sampled, (weights @ chars)[:, None]), config.confidence)
         if unit == "documents":
             bounds["share"] = _interval((weights @ (counts > 0)) / n, config.confidence)
-        svc, gvc = keymap.column.get(("family", "svc")), keymap.column.get(("family", "gvc"))
         if svc is not None and gvc is not None:
             shares = _share(sampled[:, svc], sampled[:, gvc])
             low, high = _interval(shares[:, None], config.confidence)
             svc_interval = (float(low[0]), float(high[0]))
-        if langs:
+        if with_error:
             # each resample: the documents drawn, and one draw of every concept's p / r (the same draws
             # in every cell, so a constant tagger bias is shared by the periods a difference compares)
-            drawn = sum((weights[:, error.langs == lang] @ concept_counts[error.langs == lang])
-                        * error.accuracy.factor_draws(lang, keymap.concepts, config.resamples, config.seed)
-                        for lang in langs) @ keymap.projection
+            drawn = error.accuracy.resampled(weights, concept_counts, error.langs, keymap.concepts,
+                                             config.seed) @ keymap.projection
             bounds["me"] = _hull(_interval(_per_10k(drawn, (weights @ tokens)[:, None]), config.confidence),
                                  bounds["tokens"])
             if svc is not None and gvc is not None:
-                me_low, me_high = _interval(_share(drawn[:, svc], drawn[:, gvc])[:, None], config.confidence)
-                svc_me = (float(np.fmin(me_low[0], svc_interval[0])), float(np.fmax(me_high[0], svc_interval[1])))
+                me_low, me_high = _hull(_interval(_share(drawn[:, svc], drawn[:, gvc])[:, None], config.confidence),
+                                        (np.array([svc_interval[0]]), np.array([svc_interval[1]])))
+                svc_me = (float(me_low[0]), float(me_high[0]))
     return CellStatistics(unit, totals, float(tokens.sum()), float(chars.sum()), bounds, svc_interval, corrected,
                           svc_corrected, svc_me)
 
@@ -312,7 +312,8 @@ def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConf
     document), as the lexicon's; and ``clf_svc_share_me_low/me_high``, which also carries the classifier's
     own error: each resample's share is moved by a draw from a normal with the root-mean-square share
     error the model showed in cross-validation (``share_rmse`` per language, from its card; for a cell of
-    several languages the largest). No card estimate, no ME interval."""
+    several languages the largest), the interval then taken together with the sampling one so it is never
+    narrower. No card estimate, no ME interval."""
     config = config or TrendsConfig()
     share_rmse = share_rmse or {}
     documents, _ = cell_documents(tables, config)
@@ -338,14 +339,13 @@ def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConf
         low = high = me_low = me_high = np.nan
         if config.resamples and len(units):
             sampled = _weights(len(units), config.resamples, config.seed, ("classifier", *cell)) @ units[:, 3:]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                shares = np.where(sampled.sum(axis=1) > 0, sampled[:, 0] / sampled.sum(axis=1), np.nan)
+            shares = _share(sampled[:, 0], sampled[:, 1])
             bounds = _interval(shares[:, None], config.confidence)
             low, high = float(bounds[0][0]), float(bounds[1][0])
             if np.isfinite(rmse):
                 noise = _noise(config.resamples, config.seed, cell) * rmse
-                bounds = _interval(np.clip(shares + noise, 0.0, 1.0)[:, None], config.confidence)
-                me_low, me_high = float(bounds[0][0]), float(bounds[1][0])
+                widened = _hull(_interval(np.clip(shares + noise, 0.0, 1.0)[:, None], config.confidence), bounds)
+                me_low, me_high = float(widened[0][0]), float(widened[1][0])
         rows.append({**dict(zip(CELL, cell, strict=True)), "clf_n_svc": n_svc, "clf_n_gvc": n_gvc,
                      "clf_n_both": n_both, "clf_method": "probabilistic" if probabilistic else "counted",
                      "clf_svc_share": svc / (svc + gvc) if svc + gvc else np.nan,
@@ -356,8 +356,7 @@ def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConf
 
 def _noise(resamples: int, seed: int, cell: tuple) -> np.ndarray:
     """Standard normal draws for a cell's measurement-error interval, reproducible like its resamples."""
-    cell_seed = zlib.crc32("\x1f".join(map(str, ("measurement error", *cell))).encode())
-    return np.random.default_rng([seed, cell_seed]).standard_normal(resamples)
+    return _rng(seed, ("measurement error", *cell)).standard_normal(resamples)
 
 
 def lexicon_concepts(lexicon) -> dict[str, tuple[str, str]]:

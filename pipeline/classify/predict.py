@@ -95,8 +95,11 @@ def classify_run(out_dir: str | Path, model, batch: int = 2000, *, card: dict | 
 
 def _probabilities(model, texts: list[str], batch: int, model_dir, config):
     """Probability rows for ``texts`` in order, batch by batch: in this process, or in the workers."""
+    from pipeline.config import Backend
+
+    dask = config is not None and config.run.backend is Backend.DASK
     parallel = (config is not None and model_dir is not None and len(texts) > 2 * CHUNK
-                and (config.run.backend.value == "dask" or config.run.effective_workers > 1))
+                and (dask or config.run.effective_workers > 1))
     if not parallel:
         for start in range(0, len(texts), batch):
             yield model.predict_proba(texts[start:start + batch])
@@ -104,7 +107,7 @@ def _probabilities(model, texts: list[str], batch: int, model_dir, config):
     from pipeline.batch.parallel import dask_ordered_map, ordered_map
 
     chunks = (texts[start:start + CHUNK] for start in range(0, len(texts), CHUNK))
-    if config.run.backend.value == "dask":
+    if dask:
         yield from dask_ordered_map(predict_with, chunks, function_argument=str(model_dir),
                                     scheduler=config.run.scheduler, workers=config.run.effective_workers)
     else:

@@ -316,10 +316,11 @@ def _join_pages(pages: list[str]) -> str:
         if not text:
             text = page
             continue
+        # a page that ends on a character (not a punctuation mark) and a next page that goes on with one
         last, first = text.rstrip()[-1:], page.lstrip()[:1]
-        if last and first and last not in "。！？!?.:：;；\"”’)）" and _CJK_CHAR.match(last) and _CJK_CHAR.match(first):
+        if _CJK_CHAR.match(last) and _CJK_CHAR.match(first):
             text = text.rstrip() + page.lstrip()
-        elif last and first and last not in ".!?:;\"”’)" and last.isalpha() and first.islower():
+        elif last.isalpha() and first.islower():
             text = text.rstrip() + " " + page.lstrip()
         else:
             text += "\n\n" + page

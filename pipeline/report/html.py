@@ -51,11 +51,8 @@ def _document_label(title, doc_id: str, period: str) -> str:
     return f"{title[:90] + '…' if len(title) > 90 else title} ({period})"
 
 
-def _evidence_totals(out: Path, documents: pd.DataFrame) -> dict[str, int]:
-    """Every drill-down key's number of counted, not negated mentions: the N of "3 of N"."""
-    mentions = read_table(out, "mentions", ["doc_id", "concept", "family", "counted", "negated"])
-    rows = mentions[mentions["counted"] & ~mentions["negated"]].merge(
-        documents[["doc_id", "period", "jurisdiction"]], on="doc_id")
+def _evidence_totals(rows: pd.DataFrame) -> dict[str, int]:
+    """Every drill-down key's number of counted, not negated mentions (``rows``): the N of "3 of N"."""
     totals: dict[str, int] = {}
     for (concept, jurisdiction, period), n in rows.groupby(["concept", "jurisdiction", "period"]).size().items():
         totals[f"concept|{concept}|{jurisdiction}|{period}"] = int(n)
@@ -67,8 +64,9 @@ def _evidence_totals(out: Path, documents: pd.DataFrame) -> dict[str, int]:
     return totals
 
 
-def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, list[dict]]:
-    """Up to ``per_cell`` mentions for every concept, family and shift cell, in document order."""
+def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """Up to ``per_cell`` mentions for every concept, family and shift cell, in document order, and how
+    many each cell has in all."""
     mentions = read_table(out, "mentions", ["doc_id", "sentence_id", "concept", "family", "start", "end", "text",
                                             "counted", "negated"])
     mentions = mentions[mentions["counted"] & ~mentions["negated"]]
@@ -95,7 +93,7 @@ def _evidence(out: Path, documents: pd.DataFrame, per_cell: int) -> dict[str, li
             limit = per_cell * 2 if key.startswith("shift") else per_cell
             if len(bucket) < limit and item not in bucket:
                 bucket.append(item)
-    return evidence
+    return evidence, _evidence_totals(rows)
 
 
 def classifier_chart(clf_shift: pd.DataFrame, min_sentences: int = MIN_SHIFT_MENTIONS) -> Chart:
@@ -311,17 +309,16 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         tables = RunTables(out, documents.reset_index(drop=True),
                            tables.mentions[tables.mentions["doc_id"].isin(documents["doc_id"])].reset_index(drop=True),
                            tables.n_undated)
-    result = compute_trends(tables, lexicon_concepts(load_lexicon(config.tag.lexicon)), config.trends,
-                            load_accuracy(config.trends.tagger_accuracy))
+    lexicon = load_lexicon(config.tag.lexicon)
+    concepts = lexicon_concepts(lexicon)
+    accuracy = load_accuracy(config.trends.tagger_accuracy)
+    result = compute_trends(tables, concepts, config.trends, accuracy)
     documents = result.documents.assign(_order=range(len(result.documents)))
     # the change points of changepoints.parquet and `policy-pipeline changepoints` (one setting,
     # trends.changepoints_since), those in the years shown
     breaks = change_points(result.shift, result.trends, documents, since=config.trends.changepoints_since or None)
     breaks = breaks if since is None else breaks[breaks["break_period"].astype(str).str[:4].astype(int) >= since]
     result.trends, result.shift = _since(result.trends, since), _since(result.shift, since)
-    lexicon = load_lexicon(config.tag.lexicon)
-    concepts = lexicon_concepts(lexicon)
-    accuracy = load_accuracy(config.trends.tagger_accuracy)
 
     shift_rows = _pooled(result.shift)
     overview = shift_chart(result.shift, markers(breaks, "svc_share"), min_mentions)
@@ -370,7 +367,8 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
         entity_rows = [[r.entity_name, r.canonical_id, r.concept, r.n_sentences, r.n_docs] for r in top.itertuples()]
 
     # kept per point: four times what is shown first, for "show all" (the CLI lists every one)
-    evidence = {**_evidence(out, _since(documents, since), evidence_per_cell * 4), **classifier_evidence}
+    lexicon_evidence, totals = _evidence(out, _since(documents, since), evidence_per_cell * 4)
+    evidence = {**lexicon_evidence, **classifier_evidence}
     counts = manifest.get("counts", {})
     meta_rows = [
         ["command", manifest.get("command", "")], ["finished", manifest.get("finished_at", "")],
@@ -386,7 +384,7 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     options = "".join(f'<option value="chart-concept-{escape(c)}">{escape(c)} ({concepts[c][0]})</option>'
                       for c in concept_ids)
     # what the drill-down shows first (evidence_per_cell), what "show all" adds, and the N of "n of N"
-    data = json.dumps({"items": evidence, "totals": _evidence_totals(out, _since(documents, since)),
+    data = json.dumps({"items": evidence, "totals": totals,
                        "first": evidence_per_cell, "out": str(out)},
                       ensure_ascii=False).replace("</", "<\\/")
     return TEMPLATE.format(
