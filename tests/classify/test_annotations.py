@@ -93,3 +93,12 @@ def test_csv_and_excel_label_files(gold, tmp_path):
     result = CliRunner().invoke(main, ["classify", "import-annotations", str(tmp_path / "plain.jsonl"), "-o",
                                        str(tmp_path / "l.jsonl")])
     assert result.exit_code == 2 and "a CSV or Excel file? name it .csv" in " ".join(result.output.split())
+
+
+def test_a_label_table_without_its_columns_is_a_clear_error(gold, tmp_path):
+    pd.DataFrame({"sentence": [gold[0].text], "code": ["svc"]}).to_csv(tmp_path / "coded.csv", index=False)
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(DataError, match="needs 'text' and 'label' \\(or 'frame'\\) columns; it has sentence, code"):
+        import_annotations([tmp_path / "coded.csv"])
+    with pytest.raises(DataError, match="broken.xlsx: cannot read it as a table"):
+        import_annotations([tmp_path / "broken.xlsx"])
