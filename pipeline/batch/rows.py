@@ -12,7 +12,8 @@ from pipeline.tag import Mention
 from pipeline.tag.entities import EntityMention
 
 MENTION_FIELDS = ("sentence_id", "concept", "family", "dimension", "start", "end", "text", "rule",
-                  "lexicon_version", "negated", "hedged", "counted", "attributed", "actor")
+                  "lexicon_version", "negated", "hedged", "counted", "attributed", "actor",
+                  "source", "confidence")
 
 
 def document_row(item: Document | Rejection) -> dict[str, Any]:

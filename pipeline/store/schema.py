@@ -62,6 +62,8 @@ MENTIONS = pa.schema(
         ("counted", pa.bool_()),  # False: nested in a longer mention that counts instead
         ("attributed", pa.bool_()),  # the frame is ascribed to another actor (pipeline/tag/attribution.py)
         ("actor", pa.string()),  # that actor's entity id, "" when none is named
+        ("source", pa.string()),  # lexicon | model (the learned span layer, pipeline/tag/learned.py)
+        ("confidence", pa.float32()),  # the span model's probability; 1 for lexicon mentions
     ]
 )
 

@@ -112,7 +112,8 @@ def tagged_record(tagger: FrameTagger, record: dict, entity_tagger: EntityTagger
             {
                 "concept": mention.concept, "family": mention.family, "start": mention.start, "end": mention.end,
                 "text": mention.text, "rule": mention.rule, "negated": mention.negated, "hedged": mention.hedged,
-                "attributed": mention.attributed, "actor": mention.actor,
+                "attributed": mention.attributed, "actor": mention.actor, "source": mention.source,
+                "confidence": mention.confidence,
             }
             for mention in mentions if mention.counted
         ],

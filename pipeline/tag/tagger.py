@@ -17,6 +17,7 @@ import numpy as np
 
 from pipeline.config import NegationMode, OverlapPolicy, TagConfig
 from pipeline.lexicon import Lexicon, Term, load_lexicon
+from pipeline.tag.learned import SpanModel, load_span_model
 from pipeline.tag.mention import Mention, NearMiss
 from pipeline.tag.negation import DEFAULT_PARSER, NegationScope
 
@@ -51,12 +52,17 @@ class FrameTagger:
     """
 
     def __init__(self, lexicon: Lexicon | None = None, *, overlap: OverlapPolicy = OverlapPolicy.LONGEST,
-                 negation_scope: NegationMode = NegationMode.PARSE, parser_model: str = DEFAULT_PARSER) -> None:
+                 negation_scope: NegationMode = NegationMode.PARSE, parser_model: str = DEFAULT_PARSER,
+                 span_model: SpanModel | None = None, span_threshold: float | None = None) -> None:
         """``negation_scope``: ``parse`` confirms each English cue-window negation on the sentence's
-        dependency parse (spaCy model ``parser_model``); ``window`` keeps the cue window alone."""
+        dependency parse (spaCy model ``parser_model``); ``window`` keeps the cue window alone.
+        ``span_model`` (:mod:`pipeline.tag.learned`) adds mentions the lexicon does not match, with
+        ``source="model"``, where its confidence reaches ``span_threshold`` (default: the model's own)."""
         import ahocorasick_rs
 
         self.lexicon = lexicon or load_lexicon()
+        self.span_model = span_model
+        self.span_threshold = span_threshold
         self.overlap = OverlapPolicy(overlap)
         self.negation_scope = (NegationScope(parser_model) if NegationMode(negation_scope) is NegationMode.PARSE
                                else None)
@@ -127,8 +133,10 @@ class FrameTagger:
         token_end_set = set(token_ends.tolist()) if token_ends is not None else None
 
         accepted: list[_Candidate] = []
+        matched: list[tuple[int, int, int]] = []  # (sentence, start, end) of every match, refused ones too
         for term, start, end in self.candidates(view):
             index = max(0, bisect.bisect_right(sentence_starts, start) - 1)
+            matched.append((index, start, end))
             sentence_start, sentence_end = sentences[index] if sentences else (0, len(view))
             why = self._refusal(term, view, start, end, sentence_start, sentence_end, token_start_set, token_end_set)
             if why:
@@ -138,33 +146,55 @@ class FrameTagger:
             accepted.append(_Candidate(term, start, end, index))
 
         counted = self._resolve_overlaps(accepted)
-        cues = self.lexicon.cues
-        mentions = []
-        for candidate, is_counted in zip(accepted, counted, strict=True):
-            term = candidate.term
-            concept = self.lexicon.concepts[term.concept_id]
-            sentence = sentences[candidate.sentence] if sentences else (0, len(view))
-            sentence_start = sentence[0]
-            window = cues.window[term.lang]
-            before = cues.scope(term.lang, view[max(sentence_start, candidate.start - window) : candidate.start])
-            mentions.append(Mention(
-                doc_id=doc_id,
-                sentence_id=candidate.sentence,
-                concept=concept.concept_id,
-                family=concept.family.value,
-                dimension=concept.dimension,
-                start=candidate.start,
-                end=candidate.end,
-                text=text[candidate.start : candidate.end],
-                rule=term.term_id,
-                lexicon_version=self.lexicon.version,
-                negated=self._negated(term.lang, cues.negation[term.lang].search(before) is not None, text,
-                                      sentence, candidate.start, candidate.end),
-                hedged=cues.hedge[term.lang].search(before) is not None,
-                counted=is_counted,
-            ))
+        mentions = [self._mention(text, view, doc_id, sentences, candidate.sentence, candidate.term.concept_id,
+                                  candidate.term.lang, candidate.start, candidate.end, candidate.term.term_id,
+                                  counted=is_counted)
+                    for candidate, is_counted in zip(accepted, counted, strict=True)]
+        if self.span_model is not None:
+            mentions.extend(self._learned(text, view, doc_id, sentences, matched))
         mentions.sort(key=lambda mention: (mention.start, -mention.end, mention.concept))
         return mentions
+
+    def _mention(self, text: str, view: str, doc_id: str, sentences: Sequence[tuple[int, int]], sentence_index: int,
+                 concept_id: str, lang: str, start: int, end: int, rule: str, *, counted: bool = True,
+                 source: str = "lexicon", confidence: float = 1.0) -> Mention:
+        """A mention with its negation and hedge flags (the cue window before it, in its sentence)."""
+        cues = self.lexicon.cues
+        concept = self.lexicon.concepts[concept_id]
+        sentence = sentences[sentence_index] if sentences else (0, len(view))
+        before = cues.scope(lang, view[max(sentence[0], start - cues.window[lang]) : start])
+        return Mention(
+            doc_id=doc_id, sentence_id=sentence_index, concept=concept.concept_id, family=concept.family.value,
+            dimension=concept.dimension, start=start, end=end, text=text[start:end], rule=rule,
+            lexicon_version=self.lexicon.version,
+            negated=self._negated(lang, cues.negation[lang].search(before) is not None, text, sentence, start, end),
+            hedged=cues.hedge[lang].search(before) is not None, counted=counted, source=source,
+            confidence=confidence)
+
+    def _learned(self, text: str, view: str, doc_id: str, sentences: Sequence[tuple[int, int]],
+                 matched: list[tuple[int, int, int]]) -> list[Mention]:
+        """The span model's mentions, sentence by sentence, never overlapping a lexicon match (refused
+        matches included: the lexicon's context rules stand)."""
+        from pipeline.io.language import paragraph_language
+
+        blocked: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for index, start, end in matched:
+            blocked[index].append((start, end))
+        found = []
+        for index, (sentence_start, sentence_end) in enumerate(sentences or [(0, len(view))]):
+            sentence = view[sentence_start:sentence_end]
+            lang = paragraph_language(sentence)
+            if lang not in self.span_model.weights:
+                continue
+            local = [(start - sentence_start, end - sentence_start) for start, end in blocked.get(index, ())]
+            for start, end, concept_id, confidence in self.span_model.predict(sentence, lang, local,
+                                                                              self.span_threshold):
+                if concept_id not in self.lexicon.concepts:
+                    continue  # a model trained with another lexicon's concepts
+                found.append(self._mention(text, view, doc_id, sentences, index, concept_id, lang,
+                                           sentence_start + start, sentence_start + end,
+                                           f"{concept_id}/{lang}/model", source="model", confidence=confidence))
+        return found
 
     def _negated(self, lang: str, window_says: bool, text: str, sentence: tuple[int, int], start: int,
                  end: int) -> bool:
@@ -282,4 +312,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def tagger_for(config: TagConfig, lexicon: Lexicon | None = None) -> FrameTagger:
     """The tagger the ``[tag]`` settings describe (``lexicon``, when given, is that file already loaded)."""
     return FrameTagger(lexicon or load_lexicon(config.lexicon), overlap=config.overlap,
-                       negation_scope=config.negation_scope, parser_model=config.parser_model)
+                       negation_scope=config.negation_scope, parser_model=config.parser_model,
+                       span_model=load_span_model(config.span_model) if config.span_model else None,
+                       span_threshold=config.span_threshold)
