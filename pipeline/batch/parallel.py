@@ -28,14 +28,37 @@ def ordered_map(
     window = window or workers * 8
     # "spawn": workers start clean (no copied locks from threads of pyarrow or the progress bar).
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer, initargs) as pool:
+    # A worker whose initializer raises would exit, and the pool would start another for ever: the run
+    # would hang. The error is kept instead, and raised by the first task, so it reaches the caller.
+    with context.Pool(workers, _guarded_initializer, (initializer, initargs)) as pool:
         pending: deque = deque()
         for item in items:
-            pending.append(pool.apply_async(function, (item,)))
+            pending.append(pool.apply_async(_guarded_call, (function, item)))
             if len(pending) >= window:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+_INITIALIZER_ERROR: BaseException | None = None
+
+
+def _guarded_initializer(initializer: Callable[..., None], initargs: tuple) -> None:
+    global _INITIALIZER_ERROR
+    try:
+        initializer(*initargs)
+    except Exception as error:  # noqa: BLE001 - any failure must reach the caller, not kill the worker
+        _INITIALIZER_ERROR = error
+
+
+def _guarded_call(function: Callable[[Any], Any], item: Any) -> Any:
+    if _INITIALIZER_ERROR is not None:
+        raise WorkerStartError(f"a worker process could not start: {_INITIALIZER_ERROR}") from _INITIALIZER_ERROR
+    return function(item)
+
+
+class WorkerStartError(RuntimeError):
+    """A worker's initializer failed (a model or lexicon that loads here but not in a fresh process)."""
 
 
 def dask_ordered_map(
