@@ -1,0 +1,116 @@
+"""Reproduce the README's held-out comparisons of learned layers (about 10 minutes on 2 cores):
+
+    .venv/bin/python benchmarks/held_out.py spans     # the span layer on a lexicon that never saw wave 2
+    .venv/bin/python benchmarks/held_out.py frames    # frame models by 5-fold CV grouped by document
+
+``spans``: lexicon 1.0.0 as it stood before wave 2 was read (taken from git history, commit f4cf38e) tags
+the corpora; a span layer learns from those weak labels and from gold wave 1, and both are scored on wave 2
+(``../shared/eval/*_dev2.jsonl``), which neither saw.
+``frames``: the configurations of the README's table ("Encoders, heads and context"), each fold trained on
+the other folds and on weak labels from no gold document.
+Run folders go to out/held-out-*/ (incremental: a second run reuses them).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipeline.batch import run_pipeline  # noqa: E402
+from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.notebook import shared_corpora  # noqa: E402
+
+CORPORA = ("cn_gov_work_reports", "cn_central_documents_2020", "cn_cpc_congress_reports", "cn_laws_regulations",
+           "us_sotu", "us_nss", "eu_soteu", "us_wh_fact_sheets")
+LEXICON_BEFORE_WAVE_2 = "f4cf38e"
+
+
+def _run(out: Path, overrides: list[str]) -> Path:
+    corpora = shared_corpora()
+    run_pipeline([str(corpora / name) for name in CORPORA], out, PipelineConfig.load(overrides=overrides))
+    return out
+
+
+def _gold(*names: str) -> list[dict]:
+    from pipeline.tag.records import read_records
+
+    return list(read_records([shared_corpora().parent / "eval" / f"{name}.jsonl" for name in names]))
+
+
+def spans() -> None:
+    from pipeline.lexicon import load_lexicon
+    from pipeline.tag import FrameTagger
+    from pipeline.tag.evaluate import evaluate, summary
+    from pipeline.tag.learned import document_key, gold_training_sentences, train_span_model, weak_training_sentences
+
+    lexicon_file = REPO / "out" / "held-out-lexicon-1.0.0.yaml"
+    lexicon_file.parent.mkdir(exist_ok=True)
+    lexicon_file.write_bytes(subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{LEXICON_BEFORE_WAVE_2}:pipeline/lexicon/concepts.yaml"],
+        check=True, capture_output=True).stdout)
+    run = _run(REPO / "out" / "held-out-run-lexicon-1.0.0", [f"tag.lexicon={lexicon_file}", "run.workers=2"])
+    train, test = _gold("zh_dev", "en_dev"), _gold("zh_dev2", "en_dev2")
+    weak = weak_training_sentences(run, exclude_documents={document_key(r) for r in train + test})
+    model = train_span_model([*weak, *gold_training_sentences(train)])
+    lexicon = load_lexicon(lexicon_file)
+    print(f"lexicon {lexicon.version}; layer trained on {len(weak)} weak and {len(train)} wave-1 sentences; "
+          f"scored on {len(test)} wave-2 sentences")
+    for threshold in (None, 0.3, 0.4, 0.5, 0.7):
+        tagger = FrameTagger(lexicon, span_model=model if threshold else None, span_threshold=threshold)
+        for row in summary(evaluate(tagger, test), resamples=500):
+            name = "lexicon" if threshold is None else f"layer@{threshold}"
+            print(f"{name:11s} {row['lang']} P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f} "
+                  f"({row['f1_ci'][0]:.2f}-{row['f1_ci'][1]:.2f}) tp {row['tp']} fp {row['fp']} fn {row['fn']}")
+
+
+FRAME_MODELS = {
+    "tfidf (shipped configuration)": ("tfidf", {}, 0.3),
+    "tfidf, heads=presence": ("tfidf", {"heads": "presence"}, 0.3),
+    "tfidf, gold only, heads=presence": ("tfidf", {"heads": "presence"}, 0.0),
+    "use": ("use", {}, 0.3),
+    "use, encoder=e5": ("use", {"encoder": "e5"}, 0.3),
+}
+
+
+def frames() -> None:
+    from pipeline.classify.data import read_examples
+    from pipeline.classify.evaluate import cross_validate, evaluate_model
+    from pipeline.classify.models import LexiconRuleClassifier
+    from pipeline.classify.train import build_model, weighted_fit
+    from pipeline.classify.weak import weak_labels
+    from pipeline.io import normalize_text
+
+    run = _run(REPO / "out" / "held-out-run", ["run.workers=2"])
+    gold = read_examples([shared_corpora().parent / "eval" / f"{lang}_{wave}.jsonl"
+                          for wave in ("dev", "dev2") for lang in ("zh", "en")])
+    weak = weak_labels(run, per_class=1500, seed=13, exclude_texts={normalize_text(e.text) for e in gold}).examples
+    print(f"{len(gold)} gold sentences, {len(weak)} weak labels; svc / gvc presence F1, probabilistic share error")
+
+    def show(name: str, result: dict, seconds: float | None) -> None:
+        cells = []
+        for lang in ("zh", "en"):
+            presence = result[lang]["presence"]
+            cells.append(f"{lang} {presence['svc_present']['f1']:.3f} / {presence['gvc_present']['f1']:.3f} / "
+                         f"{presence['svc_share']['probabilistic']['error']:+.3f}")
+        print(f"{name:34s} {'   '.join(cells)}" + (f"   {seconds:.0f} s" if seconds is not None else ""))
+
+    for name, (model_type, params, weak_ratio) in FRAME_MODELS.items():
+        started = time.perf_counter()
+        fit = weighted_fit(weak_ratio, {e.text for e in weak})
+        result = cross_validate(build_model(model_type, params), gold, extra=weak if weak_ratio else [], folds=5,
+                                fit=fit)
+        show(name, result, time.perf_counter() - started)
+    rule = LexiconRuleClassifier().fit([e.text for e in gold], [e.label for e in gold])
+    show("lexicon rule (tuning data)", evaluate_model(rule, gold), None)
+
+
+if __name__ == "__main__":
+    jobs = {"spans": spans, "frames": frames}
+    if len(sys.argv) != 2 or sys.argv[1] not in jobs:
+        sys.exit(f"usage: {sys.argv[0]} {'|'.join(jobs)}")
+    jobs[sys.argv[1]]()
