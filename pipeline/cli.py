@@ -363,8 +363,10 @@ def lexicon_explain(text, as_json, workers, config_path, overrides, quiet) -> No
     for mention in report["mentions"]:
         flags = [name for name in ("negated", "hedged") if mention[name]]
         status = "counts" if mention["counted"] else f"nested in {mention['nested_in']!r}, does not count"
+        by = (f"the learned span layer (confidence {mention['confidence']:.2f})" if mention["source"] == "model"
+              else mention["rule"])
         click.echo(f"  [{mention['start']}:{mention['end']}] {mention['text']!r} -> {mention['concept']} "
-                   f"({mention['family']}) by {mention['rule']}: {status}"
+                   f"({mention['family']}) by {by}: {status}"
                    + (f"; {', '.join(flags)}" if flags else ""))
     for miss in report["near_misses"]:
         click.echo(f"  [{miss['start']}:{miss['end']}] {miss['text']!r} not {miss['concept']} ({miss['rule']}): "

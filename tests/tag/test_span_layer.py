@@ -146,6 +146,11 @@ def test_cli_trains_scores_and_runs_with_the_layer(headline_run, corpora, tmp_pa
     assert {(row["tagger"], row["lang"]) for row in payload["summary"]} >= {("lexicon", "en"), ("layered", "en")}
     scored = runner.invoke(main, ["evaluate-tagger", str(DEV[1]), "--json", "--set", f"tag.span_model={out}"])
     assert scored.exit_code == 0, scored.output
+    passage = real_text("us_sotu", "2023-02-07_Biden")
+    explained = runner.invoke(main, ["lexicon", "explain", passage, "--set", f"tag.span_model={out}",
+                                     "--set", "tag.span_threshold=0.05"])
+    assert explained.exit_code == 0, explained.output
+    assert "by the learned span layer (confidence" in explained.output
     tables = []
     for workers in ("1", "2"):
         run_dir = tmp_path / f"run{workers}"
