@@ -257,7 +257,7 @@ def tag(input_path, output, workers, config_path, overrides, quiet) -> None:
 
     A JSONL INPUT has lines {"id", "text", "lang"?, "jurisdiction"?}; each output line is the input plus
     "mentions": [{"concept", "family", "start", "end", "text", "rule", "negated", "hedged", "attributed",
-    "actor"}] and "entities":
+    "actor", "source", "confidence"}] and "entities":
     [{"label", "canonical_id", "start", "end", "text", "source"}], offsets into "text".
     A folder INPUT (written by `run`) gets new mentions and entities tables from its stored texts, e.g.
     after a lexicon or gazetteer change, without re-reading the input files.
