@@ -222,12 +222,22 @@ def span_model_hash(model_dir: str | Path) -> str:
 
 
 def load_span_model(model_dir: str | Path) -> SpanModel:
-    """Read a span-model folder written by :meth:`SpanModel.save`; anything else is refused with a reason."""
+    """Read a span-model folder written by :meth:`SpanModel.save`; anything else is refused with a reason.
+    Loaded once per process while its files are unchanged: configuration validation and the tagger both
+    ask for it."""
     folder = Path(model_dir)
     config_path, weights_path = folder / CONFIG_FILE, folder / WEIGHTS_FILE
     for path in (config_path, weights_path):
         if not path.is_file():
             raise SpanModelError(f"{path}: not found (a span model is a folder with {CONFIG_FILE} and {WEIGHTS_FILE})")
+    stamps = tuple((path.stat().st_mtime_ns, path.stat().st_size) for path in (config_path, weights_path))
+    return _load_span_model(config_path.resolve(), weights_path.resolve(), stamps)
+
+
+@lru_cache(maxsize=4)
+def _load_span_model(config_path: Path, weights_path: Path, stamps: tuple) -> SpanModel:
+    # ``stamps`` (modification time and size of both files) is only part of the cache key: a changed file is
+    # read again.
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -262,8 +272,8 @@ def load_span_model(model_dir: str | Path) -> SpanModel:
 
 @dataclass(frozen=True)
 class TrainingSentence:
-    """One sentence and its mentions as sentence offsets ``(start, end, concept)``; ``blocked`` spans (the
-    lexicon's matches) are neither candidates nor taught as ``none``."""
+    """One sentence and its mentions as sentence offsets ``(start, end, concept)``, the weight of its
+    mentions and of its other candidates, and the document it comes from (``group``)."""
 
     text: str
     lang: str

@@ -160,3 +160,32 @@ def test_cli_trains_scores_and_runs_with_the_layer(headline_run, corpora, tmp_pa
         tables.append(pd.read_parquet(run_dir / "mentions.parquet"))
     assert set(tables[0]["source"]) == {"lexicon", "model"}
     pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+def test_broken_inputs_to_the_span_commands_are_clear_errors(headline_run, tmp_path):
+    runner = CliRunner()
+    not_a_run = tmp_path / "empty"
+    not_a_run.mkdir()
+    result = runner.invoke(main, ["span-model", "train", str(not_a_run), str(DEV[1]), "-o", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "cannot read weak labels from this run folder" in result.output
+    assert not (tmp_path / "m").exists()
+    broken = tmp_path / "gold.jsonl"
+    broken.write_text('{"text": "Export controls.", "lang": "en", "mentions": []}\nnot json\n', encoding="utf-8")
+    result = runner.invoke(main, ["span-model", "cv", str(headline_run), str(broken)])
+    assert result.exit_code == 2 and f"{broken}:2" in result.output and "invalid JSON" in result.output
+    result = runner.invoke(main, ["span-model", "cv", str(headline_run)])
+    assert result.exit_code == 2 and "needs gold JSONL files" in result.output
+    one_document = tmp_path / "one.jsonl"
+    one_document.write_text("".join(json.dumps({"text": text, "lang": "en", "doc_id": "d", "corpus": "c",
+                                                "mentions": []}) + "\n" for text in ("A.", "B.")), encoding="utf-8")
+    result = runner.invoke(main, ["span-model", "cv", str(headline_run), str(one_document), "--per-lang", "50"])
+    assert result.exit_code == 2 and "at least two documents" in result.output
+
+
+def test_a_changed_model_folder_is_read_again(weak, gold, tmp_path):
+    folder = train_span_model([*weak[:300], *gold_training_sentences(gold)], threshold=0.3).save(tmp_path / "m")
+    assert load_span_model(folder) is load_span_model(folder)  # validation and the tagger share one load
+    config = json.loads((folder / learned.CONFIG_FILE).read_text(encoding="utf-8"))
+    config["threshold"] = 0.7
+    (folder / learned.CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+    assert load_span_model(folder).threshold == 0.7
