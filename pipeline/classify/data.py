@@ -14,6 +14,9 @@ from pipeline.io import normalize_text
 from pipeline.io.language import detect_language
 
 FRAME_LABELS = ("svc", "gvc", "both", "none")
+# The product reads a frame label as two presences: a sentence frames the economy strategically (svc or
+# both) and/or as open and efficient (gvc or both). Its SVC share is svc-present / (svc- + gvc-present).
+PRESENCE = {"svc": ("svc", "both"), "gvc": ("gvc", "both")}
 
 
 class DataError(ValueError):

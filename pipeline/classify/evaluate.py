@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold
 
-from pipeline.classify.data import Example
+from pipeline.classify.data import PRESENCE, Example
 from pipeline.io import normalize_text
 
 
@@ -87,9 +87,6 @@ def scores(y_true: Sequence[str], y_pred: Sequence[str], probabilities: np.ndarr
     return result
 
 
-# The product reads a frame label as two presences: a sentence frames the economy strategically (svc or
-# both) and/or as open and efficient (gvc or both). Its SVC share is svc-present / (svc- + gvc-present).
-PRESENCE = {"svc": ("svc", "both"), "gvc": ("gvc", "both")}
 
 
 def presence_probabilities(probabilities: np.ndarray, classes: Sequence[str]) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from pipeline.classify.data import PRESENCE
 from pipeline.classify.features import CueFeatures, LexiconFeatures, SentenceEmbeddings, text_units
 
 
@@ -56,7 +57,7 @@ class _LinearFrameClassifier(_FrameClassifier):
         self.features_ = self._features()
         matrix = self.features_.fit_transform(X)
         self.heads_ = []
-        for labels in (("svc", "both"), ("gvc", "both")):
+        for labels in (PRESENCE["svc"], PRESENCE["gvc"]):
             target = np.isin(y, labels)
             if target.all() or not target.any():
                 raise ValueError(f"the training labels need sentences with and without {' or '.join(labels)}")
