@@ -119,7 +119,10 @@ def classify() -> None:
 @click.option("--exclude", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="JSONL files whose sentences must not be weak-labelled (evaluation data).")
 @click.option("--seed", type=int, default=13, show_default=True)
-def weak_label(path, output, per_class, exclude, seed) -> None:
+@click.option("--svc-without-subject", is_flag=True,
+              help="Also label svc a sentence with no economic subject word (by default it is skipped: the "
+                   "codebook's svc frame is about the economy, trade, technology, industry or supply chains).")
+def weak_label(path, output, per_class, exclude, seed, svc_without_subject) -> None:
     """Weak labels from the lexicon tagger for the sentences of PATH (a `run` output folder), each with the
     rule that produced it.
 
@@ -133,7 +136,8 @@ def weak_label(path, output, per_class, exclude, seed) -> None:
 
     try:
         excluded = {normalize_text(e.text) for e in read_examples(exclude, require_label=False)}
-        weak = weak_labels(path, per_class=per_class, seed=seed, exclude_texts=excluded)
+        weak = weak_labels(path, per_class=per_class, seed=seed, exclude_texts=excluded,
+                           svc_needs_subject=not svc_without_subject)
     except _errors() as error:
         raise PipelineCommandError(str(error)) from None
     count = write_examples(output, weak.examples)
@@ -143,6 +147,9 @@ def weak_label(path, output, per_class, exclude, seed) -> None:
     stdout.print(table)
     if weak.skipped_negated:
         stdout.print(f"{weak.skipped_negated:,} sentences whose only mentions are negated were skipped")
+    if weak.skipped_no_subject:
+        stdout.print(f"{weak.skipped_no_subject:,} sentences with svc mentions but no economic subject were skipped "
+                     "(--svc-without-subject keeps them)")
 
 
 @classify.command("train")

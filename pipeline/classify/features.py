@@ -35,7 +35,7 @@ def _tagger(lexicon: str | None):
     return FrameTagger(load_lexicon(lexicon))
 
 
-def _view(text: str) -> tuple[str, bool]:
+def matching_view(text: str) -> tuple[str, bool]:
     """The text the lexicon and the cues match on (the simplified view of Chinese), and whether it is Chinese."""
     from pipeline.io.chinese_script import to_simplified
 
@@ -44,7 +44,7 @@ def _view(text: str) -> tuple[str, bool]:
 
 
 def _mentions(text: str, lexicon: str | None, view: str | None = None):
-    return _tagger(lexicon).tag(text, view=view if view is not None else _view(text)[0])
+    return _tagger(lexicon).tag(text, view=view if view is not None else matching_view(text)[0])
 
 
 def lexicon_families(texts, lexicon: str | None = None) -> list[set[str]]:
@@ -71,7 +71,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         n_concepts, n_families = len(self.concepts_), len(self.families_)
         rows = np.zeros((len(texts), n_concepts + 2 * n_families + 1))
         for row, text in enumerate(texts):
-            view, has_cjk = _view(text)
+            view, has_cjk = matching_view(text)
             for mention in _mentions(text, self.lexicon, view):
                 if not mention.counted or mention.concept not in concept_index:
                     continue
@@ -176,7 +176,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         width = 3 * len(frames) + 1 + len(frames) * (len(frames) - 1) // 2
         rows = []
         for text in texts:
-            counts = cues.counts(*_view(text))
+            counts = cues.counts(*matching_view(text))
             frame = np.log1p([counts.get(name, 0) for name in frames])
             subject = float(counts.get(self.subject_, 0) > 0)
             pairs = [frame[i] * frame[j] for i in range(len(frames)) for j in range(i + 1, len(frames))]

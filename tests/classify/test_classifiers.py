@@ -97,6 +97,31 @@ def test_weak_labels_follow_the_lexicon_rule(headline_run, gold):
     assert not excluded & {normalize_text(e.text) for e in weak.examples}
 
 
+def test_weak_svc_labels_need_an_economic_subject(headline_run):
+    from pipeline.classify.cues import load_cues
+    from pipeline.classify.features import matching_view
+
+    cues = load_cues()
+
+    def has_subject(text):
+        return cues.counts(*matching_view(text))[cues.subject] > 0
+
+    everything = 10**9  # no sampling, so the two sets differ only by the subject rule
+    strict = weak_labels(headline_run, per_class=everything)
+    loose = weak_labels(headline_run, per_class=everything, svc_needs_subject=False)
+    assert all(has_subject(e.text) for e in strict.examples if e.label in ("svc", "both"))
+    kept = {e.text for e in strict.examples}
+    skipped = [e for e in loose.examples if e.text not in kept]
+    assert len(skipped) == strict.skipped_no_subject > 0 and loose.skipped_no_subject == 0
+    assert {e.label for e in skipped} <= {"svc", "both"} and not any(has_subject(e.text) for e in skipped)
+    # gvc and none labels are untouched
+    for label in ("gvc", "none"):
+        assert sum(e.label == label for e in strict.examples) == sum(e.label == label for e in loose.examples)
+    # what is skipped is security language with nothing economic in the sentence, e.g. national security
+    # as defence or public order in the work reports and State of the Union addresses
+    assert any("national_security" in e.rule for e in skipped)
+
+
 def test_cross_validation_never_trains_on_what_it_scores(gold):
     english = [e for e in gold if e.lang == "en"]
     result = cross_validate(TfidfFrameClassifier(), english, extra=english[:30], folds=3)
@@ -148,6 +173,8 @@ def test_classify_commands_close_the_loop(headline_run, tmp_path):
     weak = tmp_path / "weak.jsonl"
     invoke("weak-label", headline_run, "-o", weak, "--per-class", "150", "--exclude", GOLD[0], "--exclude", GOLD[1])
     assert all(json.loads(line)["rule"] for line in weak.read_text(encoding="utf-8").splitlines())
+    assert "no economic subject were skipped" in runner.invoke(
+        main, ["classify", "weak-label", str(headline_run), "-o", str(tmp_path / "w2.jsonl")]).output
     first = tmp_path / "v1"
     output = invoke("train", *GOLD, "--weak", weak, "--model-type", "tfidf", "--out", first, "--cv", "3")
     assert "3-fold cross-validated" in output and "macro-F1" in output
