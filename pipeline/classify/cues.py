@@ -33,6 +33,12 @@ class FrameCues:
         """Non-overlapping matches of each group in ``text`` (its simplified view when Chinese)."""
         return {group.name: len((group.zh if chinese else group.en).findall(text)) for group in self.groups}
 
+    def names_subject(self, text: str, chinese: bool) -> bool:
+        """Whether ``text`` (its simplified view when Chinese) holds a word of the subject group: the
+        sentence is about the economy, trade, technology, industry or supply chains."""
+        group = next(group for group in self.groups if group.name == self.subject)
+        return (group.zh if chinese else group.en).search(text) is not None
+
 
 def default_cues_path() -> Path:
     return Path(str(resources.files("pipeline.classify") / DEFAULT_CUES))

@@ -67,11 +67,10 @@ def weak_labels(out_dir: str | Path, *, per_class: int = 1500, seed: int = 13, m
     skipped_no_subject = 0
     if svc_needs_subject:
         frame_cues = load_cues(cues)
-        without_subject = has_svc & ~pd.Series(
-            [frame_cues.counts(*matching_view(text))[frame_cues.subject] > 0 if svc else True
-             for text, svc in zip(rows["text"], has_svc, strict=True)], index=rows.index)
-        skipped_no_subject = int(without_subject.sum())
-        rows = rows[~without_subject]
+        svc_texts = rows.loc[has_svc, "text"]
+        without_subject = svc_texts.index[[not frame_cues.names_subject(*matching_view(text)) for text in svc_texts]]
+        skipped_no_subject = len(without_subject)
+        rows = rows.drop(without_subject)
     rows["rule"] = [("both:" + f"{s}|{g}") if label == "both" else f"svc:{s}" if label == "svc" else
                     f"gvc:{g}" if label == "gvc" else "none:no svc or gvc term"
                     for label, s, g in zip(rows["label"], rows["svc"], rows["gvc"], strict=True)]
