@@ -17,6 +17,7 @@ from pipeline.classify.persist import save_model
 from pipeline.classify.weak import frame_from_mentions, weak_labels
 from pipeline.cli import main
 from pipeline.io import normalize_text
+from pipeline.lexicon import LexiconError
 from pipeline.tag import FrameTagger
 from tests.conftest import SHARED
 
@@ -97,7 +98,7 @@ def test_weak_labels_follow_the_lexicon_rule(headline_run, gold):
     assert not excluded & {normalize_text(e.text) for e in weak.examples}
 
 
-def test_weak_svc_labels_need_an_economic_subject(headline_run):
+def test_weak_svc_labels_need_an_economic_subject(headline_run, tmp_path):
     from pipeline.classify.cues import load_cues
     from pipeline.classify.features import matching_view
 
@@ -120,6 +121,11 @@ def test_weak_svc_labels_need_an_economic_subject(headline_run):
     # what is skipped is security language with nothing economic in the sentence, e.g. national security
     # as defence or public order in the work reports and State of the Union addresses
     assert any("national_security" in e.rule for e in skipped)
+
+    broken = tmp_path / "cues.yaml"
+    broken.write_text("version: '1'\nsubject: economy\ngroups:\n  svc: {zh: [安全], en: [secur]}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="'economy' is not a group"):
+        weak_labels(headline_run, cues=broken)
 
 
 def test_cross_validation_never_trains_on_what_it_scores(gold):
