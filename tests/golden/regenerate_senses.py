@@ -56,6 +56,28 @@ CASES = [
      "mutual benefit in economic relations"),
     ("cn_laws_regulations", "平等互利、协商一致的原则签订并网协议", "economic_interdependence", 0,
      "mutual benefit in a grid-connection contract"),
+    # lexicon 1.3.0: the legal instruments of export control and sanctions, and energy supply security in EU law
+    ("us_presidential_actions",
+     "whose property and interests in property are blocked pursuant to section 1 of this order",
+     "export_controls_sanctions", 1, "the blocking clause of a US sanctions order"),
+    ("us_presidential_actions", "(Blocking Property With Respect To Specified Harmful Foreign Activities",
+     "export_controls_sanctions", 1, "a sanctions order named by its title"),
+    ("us_nss", "freezing their assets in the United States", "export_controls_sanctions", 1,
+     "freezing assets is a sanction"),
+    ("eu_eurlex_legal_acts", "setting up a Community regime for the control of exports, transfer, brokering",
+     "export_controls_sanctions", 2, "'control of exports' and 'dual-use items' in the regulation's title"),
+    ("eu_eurlex_legal_acts", "remain under the complete control of the exporter", "export_controls_sanctions", 0,
+     "'control of the exporter' is not a control of exports"),
+    ("eu_eurlex_legal_acts", "aspects of the security of gas supply and competitiveness", "supply_chain_security", 1,
+     "security of gas supply is energy security"),
+    ("cn_laws_regulations", "公布限制或者禁止进出口的货物、技术目录", "export_controls_sanctions", 1,
+     "the Foreign Trade Law's restriction of exports"),
+    ("cn_laws_regulations", "携带的物品种类及其数量由国务院铁路行业监督管理部门", "export_controls_sanctions", 0,
+     "a ban on what passengers carry is not an export restriction"),
+    ("cn_laws_regulations", "反制清单和反制措施的确定", "export_controls_sanctions", 2,
+     "the counter-sanctions list and countermeasures of the Anti-Foreign Sanctions Law"),
+    ("cn_laws_regulations", "出口经营者应当向海关出具出口许可证件", "export_controls_sanctions", 1,
+     "an export licence"),
 ]
 
 
