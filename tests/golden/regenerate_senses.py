@@ -78,6 +78,12 @@ CASES = [
      "the counter-sanctions list and countermeasures of the Anti-Foreign Sanctions Law"),
     ("cn_laws_regulations", "出口经营者应当向海关出具出口许可证件", "export_controls_sanctions", 1,
      "an export licence"),
+    ("eu_eurlex_legal_acts", "mechanisms to screen foreign direct investments in their territory",
+     "investment_screening", 1, "screening foreign investment, in the words of the EU regulation"),
+    ("us_presidential_actions", "background investigations and screening mechanisms", "investment_screening", 0,
+     "screening of people in law enforcement is not investment screening"),
+    ("us_wh_presidential_remarks", "my power under the Defense Production Act to expedite", "industrial_policy", 1,
+     "the Defense Production Act directs and funds domestic production"),
 ]
 
 
