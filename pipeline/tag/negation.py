@@ -7,7 +7,9 @@ fast and right for "oppose protectionism", but a window cannot tell what a cue n
 - "I make no excuses for it: we're going to buy American": *no* determines *excuses*;
 - "protect against threats to our national security": the object of *against* is *threats*;
 - "we did not get rid of our dependency on oil": a negated removal keeps the dependency;
-- "not only for market access but also ...": *not only* adds, it does not deny.
+- "not only for market access but also ...": *not only* adds, it does not deny;
+- "imports will not threaten to impair the national security": a negated harm keeps what it would harm;
+- "I have not hesitated to use the Defense Production Act": litotes affirms; "whether or not" asks.
 
 So a window hit is only a candidate. The sentence is parsed (spaCy's English model, tagger and parser
 only) and the cue keeps the flag when the mention is what it governs: the object or complement of a
@@ -29,6 +31,13 @@ NEGATORS = {"not", "n't", "never", "nt"}
 FOCUS = {"only", "just", "merely", "simply", "solely"}  # "not only X but also Y" adds; it does not deny
 REMOVALS = {"rid", "end", "reduce", "eliminate", "overcome", "remove", "abandon", "escape", "break", "cut",
             "lessen", "lower", "ease", "shed", "stop", "lose", "curb"}  # a negated removal keeps the thing
+# A negated harm keeps what it would harm: "imports will not threaten to impair the national security",
+# "not violate any trade agreements" name the goal or the agreement as something to keep.
+HARMS = {"threaten", "impair", "undermine", "weaken", "harm", "jeopardize", "jeopardise", "endanger",
+         "compromise", "damage", "hurt", "erode", "violate", "breach", "imperil", "circumvent", "evade"}
+# Litotes: not hesitating, failing or ignoring affirms ("I have not hesitated to use the Defense Production Act",
+# "we cannot ignore our dependence on ...").
+LITOTES = {"hesitate", "hesitated", "fail", "failed", "ignore", "neglect", "overlook", "forget", "cease"}
 OPPOSING_VERBS = {"oppose", "reject", "resist", "fight", "combat", "counter", "renounce", "refuse", "opposed",
                   "opposition"}
 OBJECT_PREPOSITIONS = {"against", "without"}
@@ -100,6 +109,8 @@ def _governed(doc, start: int, end: int) -> bool | None:
     for cue in doc[: span.start]:
         word = cue.lower_
         following = doc[cue.i + 1].lower_ if cue.i + 1 < len(doc) else ""
+        if word in NEGATORS and (following in FOCUS or _after(cue, "whether", "or")):
+            continue  # "not only X but (also) Y" adds; "whether or not" asks
         if cue.head.i in inside and (word in NEGATORS or word == "no"):
             return True  # "not trade wars", "no tariffs": the cue modifies the mention itself
         if word in NEGATORS and following not in FOCUS and all(
@@ -133,9 +144,19 @@ def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False)
         predicate = predicate.head
     words = {predicate.lower_, predicate.lemma_.lower(), *(child.lower_ for child in predicate.children
                                                             if child.dep_ in ("acomp", "prt", "dobj"))}
-    if words & REMOVALS:
+    if words & REMOVALS or _lemmas(predicate) & (HARMS | LITOTES):
         return False
     return _reaches(predicate, head, inside)
+
+
+def _lemmas(token) -> set[str]:
+    return {token.lower_, token.lemma_.lower()}
+
+
+def _after(token, *words: str) -> bool:
+    """Whether ``words`` come right before ``token``."""
+    start = token.i - len(words)
+    return start >= 0 and [t.lower_ for t in token.doc[start:token.i]] == list(words)
 
 
 def _object_of(cue, head, inside: set[int], through_verbs: bool = True) -> bool:

@@ -42,6 +42,21 @@ CASES = [
     ("us_sotu", "No one is seeking a tariff war", "deglobalization", True, "'no one' denies the predicate"),
     ("us_sotu", "resist the demands for self-defeating protectionism", "deglobalization", True,
      "'resist' sees through 'the demands for'"),
+    # a negated harm keeps what it would harm; litotes affirms; "whether or not" asks; "not only" without "also"
+    ("us_presidential_actions", "so that such imports will not threaten to impair the national security of the United",
+     "national_security", False, "a negated harm: national security is what the tariff protects"),
+    ("us_nss", "do not weaken our national security", "national_security", False,
+     "a negated harm: security is to be kept"),
+    ("us_sotu", "that does not violate any trade agreement", "free_trade_openness", False,
+     "a negated violation keeps the agreement"),
+    ("us_wh_presidential_remarks", "I have not hesitated to use my power under the Defense Production Act",
+     "industrial_policy", False, "litotes: not hesitating to use it is using it"),
+    ("us_presidential_speeches_millercenter", "whether or not we should lift the arms embargo",
+     "export_controls_sanctions", False, "'whether or not' asks; it negates nothing"),
+    ("us_sotu", "the result would be not only greater efficiency and economy", "efficiency_comparative_advantage",
+     False, "'not only ... but' adds, with or without 'also'"),
+    ("us_wh_presidential_remarks", "This is not in our national security interest", "national_security", True,
+     "a denied claim about the interest: the negation stays"),
 ]
 
 

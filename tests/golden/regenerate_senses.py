@@ -84,6 +84,10 @@ CASES = [
      "screening of people in law enforcement is not investment screening"),
     ("us_wh_presidential_remarks", "my power under the Defense Production Act to expedite", "industrial_policy", 1,
      "the Defense Production Act directs and funds domestic production"),
+    ("eu_eurlex_legal_acts", "shall respect the procedures and the decision-making autonomy of the Union",
+     "strategic_autonomy", 0, "the Union's decision-making autonomy is a legal principle, not strategic autonomy"),
+    ("eu_eurlex_legal_acts", "reinforce the autonomy of the Union, in particular in technological terms",
+     "strategic_autonomy", 1, "the Union's autonomy in technology"),
 ]
 
 
