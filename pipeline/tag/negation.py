@@ -113,7 +113,7 @@ def _governed(doc, start: int, end: int) -> bool | None:
             continue  # "not only X but (also) Y" adds; "whether or not" asks
         if cue.head.i in inside and (word in NEGATORS or word == "no"):
             return True  # "not trade wars", "no tariffs": the cue modifies the mention itself
-        if word in NEGATORS and following not in FOCUS and all(
+        if word in NEGATORS and all(
                 token.pos_ in ("DET", "ADJ") for token in doc[cue.i + 1:span.start]):
             return True  # constituent negation: "..., not trade wars", "de-risk, not decouple"
         if word in NEGATORS or cue.dep_ == "neg":
@@ -142,15 +142,11 @@ def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False)
     predicate = cue.head
     while predicate.pos_ == "ADV" and predicate.head.i != predicate.i:  # "no longer", "not yet", "never again"
         predicate = predicate.head
-    words = {predicate.lower_, predicate.lemma_.lower(), *(child.lower_ for child in predicate.children
-                                                            if child.dep_ in ("acomp", "prt", "dobj"))}
-    if words & REMOVALS or _lemmas(predicate) & (HARMS | LITOTES):
+    own = {predicate.lower_, predicate.lemma_.lower()}
+    words = own | {child.lower_ for child in predicate.children if child.dep_ in ("acomp", "prt", "dobj")}
+    if words & REMOVALS or own & (HARMS | LITOTES):
         return False
     return _reaches(predicate, head, inside)
-
-
-def _lemmas(token) -> set[str]:
-    return {token.lower_, token.lemma_.lower()}
 
 
 def _after(token, *words: str) -> bool:
