@@ -88,6 +88,18 @@ CASES = [
      "strategic_autonomy", 0, "the Union's decision-making autonomy is a legal principle, not strategic autonomy"),
     ("eu_eurlex_legal_acts", "reinforce the autonomy of the Union, in particular in technological terms",
      "strategic_autonomy", 1, "the Union's autonomy in technology"),
+    # lexicon 1.3.1: 'secure' in a list of the chains' qualities, each concept of the phrase once (the codebook's
+    # own example is 'secure, resilient supply chains')
+    ("us_presidential_actions", "ensure reliable, secure, and resilient domestic supply chains of timber",
+     "supply_chain_security", 1, "'secure' in a list before the chains is their security"),
+    ("us_presidential_actions", "ensure reliable, secure, and resilient domestic supply chains of timber",
+     "resilience", 1, "and 'resilient' in the same list is their resilience"),
+    ("us_presidential_actions", "This work also requires secure, reliable supply chains for critical components",
+     "supply_chain", 0, "the chains of 'secure, reliable supply chains' are inside the security expression"),
+    ("us_wh_fact_sheets", "help create more resilient and secure supply chains for critical",
+     "supply_chain_security", 1, "'resilient and secure supply chains' holds both concepts"),
+    ("us_wh_fact_sheets", "help create more resilient and secure supply chains for critical",
+     "resilience", 1, "'resilient' does not swallow the 'secure' after it"),
 ]
 
 
