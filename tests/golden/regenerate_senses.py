@@ -100,6 +100,17 @@ CASES = [
      "supply_chain_security", 1, "'resilient and secure supply chains' holds both concepts"),
     ("us_wh_fact_sheets", "help create more resilient and secure supply chains for critical",
      "resilience", 1, "'resilient' does not swallow the 'secure' after it"),
+    # an elliptical list names one security per kind, as the coders count it
+    ("us_wh_fact_sheets", "strengthen food and water security and sustainable practices", "supply_chain_security", 2,
+     "'food and water security' is food security and water security"),
+    ("us_wh_fact_sheets", "strengthening U.S. energy and national security", "supply_chain_security", 1,
+     "'energy and national security': energy security ..."),
+    ("us_wh_fact_sheets", "strengthening U.S. energy and national security", "national_security", 1,
+     "... and national security"),
+    ("us_presidential_actions", "is the bedrock of its national and economic security", "national_security", 2,
+     "'national and economic security' names two goals"),
+    ("us_wh_fact_sheets", "isotopes used in public health, energy, and national security sectors",
+     "supply_chain_security", 0, "'energy' is one item of a list of sectors, not energy security"),
 ]
 
 
