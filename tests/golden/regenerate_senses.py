@@ -111,6 +111,12 @@ CASES = [
      "'national and economic security' names two goals"),
     ("us_wh_fact_sheets", "isotopes used in public health, energy, and national security sectors",
      "supply_chain_security", 0, "'energy' is one item of a list of sectors, not energy security"),
+    ("cn_laws_regulations", "国家在货物、技术进出口方面可以采取任何必要的措施", "export_controls_sanctions", 1,
+     "the Foreign Trade Law's security exception on imports and exports"),
+    ("cn_laws_regulations", "建立农产品进口预警制度", "export_controls_sanctions", 0,
+     "necessary measures on imports are no export control"),
+    ("cn_central_documents_2020", "提升运输来往自由便利水平", "free_trade_openness", 2,
+     "the free trade port, and its freedoms (运输来往自由便利), are opening"),
 ]
 
 
