@@ -74,6 +74,9 @@ FRAME_MODELS = {
     "tfidf, gold only, heads=presence": ("tfidf", {"heads": "presence"}, 0.0),
     "use": ("use", {}, 0.3),
     "use, encoder=e5": ("use", {"encoder": "e5"}, 0.3),
+    # all-MiniLM-L6-v2 is an English encoder: English gold and weak labels only, so its folds differ
+    "transformer (MiniLM), en, 5 epochs": ("transformer", {"epochs": 5}, 0.3, ("en",)),
+    "transformer (MiniLM), en, gold only, 8 epochs": ("transformer", {"epochs": 8}, 0.0, ("en",)),
 }
 
 
@@ -93,17 +96,18 @@ def frames() -> None:
 
     def show(name: str, result: dict, seconds: float | None) -> None:
         cells = []
-        for lang in ("zh", "en"):
+        for lang in [lang for lang in ("zh", "en") if lang in result]:
             presence = result[lang]["presence"]
             cells.append(f"{lang} {presence['svc_present']['f1']:.3f} / {presence['gvc_present']['f1']:.3f} / "
                          f"{presence['svc_share']['probabilistic']['error']:+.3f}")
         print(f"{name:34s} {'   '.join(cells)}" + (f"   {seconds:.0f} s" if seconds is not None else ""))
 
-    for name, (model_type, params, weak_ratio) in FRAME_MODELS.items():
+    for name, (model_type, params, weak_ratio, *only) in FRAME_MODELS.items():
+        langs = only[0] if only else ("zh", "en")
         started = time.perf_counter()
         fit = weighted_fit(weak_ratio, {e.text for e in weak})
-        result = cross_validate(build_model(model_type, params), gold, extra=weak if weak_ratio else [], folds=5,
-                                fit=fit)
+        result = cross_validate(build_model(model_type, params), [e for e in gold if e.lang in langs],
+                                extra=[e for e in weak if e.lang in langs] if weak_ratio else [], folds=5, fit=fit)
         show(name, result, time.perf_counter() - started)
     rule = LexiconRuleClassifier().fit([e.text for e in gold], [e.label for e in gold])
     show("lexicon rule (tuning data)", evaluate_model(rule, gold), None)
