@@ -117,6 +117,16 @@ CASES = [
      "necessary measures on imports are no export control"),
     ("cn_central_documents_2020", "提升运输来往自由便利水平", "free_trade_openness", 2,
      "the free trade port, and its freedoms (运输来往自由便利), are opening"),
+    ("eu_soteu", "We need to reduce our energy dependence and tap the renewable energy potential",
+     "strategic_dependency", 1, "dependence named by what it is on"),
+    ("us_wh_fact_sheets", "will help reduce nicotine dependence and improve health outcomes", "strategic_dependency", 0,
+     "nicotine dependence is not a strategic dependency"),
+    ("us_nss", "trade agreements designed to open Japanese markets in such key sectors", "free_trade_openness", 2,
+     "trade agreements, and markets opened named by whose they are"),
+    ("eu_eurlex_legal_acts", "eligible counterparty for Eurosystem monetary policy open market operations",
+     "free_trade_openness", 0, "the central bank's open market operations are monetary policy"),
+    ("us_wh_presidential_remarks", "drug companies were selling on the open market", "free_trade_openness", 0,
+     "selling 'on the open market' is not trade opening"),
 ]
 
 
