@@ -127,6 +127,12 @@ CASES = [
      "free_trade_openness", 0, "the central bank's open market operations are monetary policy"),
     ("us_wh_presidential_remarks", "drug companies were selling on the open market", "free_trade_openness", 0,
      "selling 'on the open market' is not trade opening"),
+    ("us_nss", "The United States depends on oil for more than 40 percent of its primary energy needs",
+     "strategic_dependency", 1, "the verb, depending on oil"),
+    ("us_nss", "The prospects for peace and prosperity in Asia depend heavily on China's role", "strategic_dependency", 0,
+     "depending on a country's role is not a dependency on it"),
+    ("us_wh_fact_sheets", "Trump warned Western Europe as early as 2017 to rely on American natural gas",
+     "strategic_dependency", 0, "relying on one's own or an ally's supply is the remedy, not the dependency"),
 ]
 
 
