@@ -133,6 +133,11 @@ CASES = [
      "depending on a country's role is not a dependency on it"),
     ("us_wh_fact_sheets", "Trump warned Western Europe as early as 2017 to rely on American natural gas",
      "strategic_dependency", 0, "relying on one's own or an ally's supply is the remedy, not the dependency"),
+    ("us_nss", "could threaten the free flow of oil", "supply_chain_security", 1,
+     "the strategies' free flow of oil is energy security"),
+    ("us_nss", "which governs the process of export licensing", "export_controls_sanctions", 2,
+     "the Export Administration Act, and export licensing"),
+    ("eu_soteu", "securing our energy provision", "supply_chain_security", 1, "energy provision made secure"),
 ]
 
 
