@@ -138,6 +138,8 @@ CASES = [
     ("us_nss", "which governs the process of export licensing", "export_controls_sanctions", 2,
      "the Export Administration Act, and export licensing"),
     ("eu_soteu", "securing our energy provision", "supply_chain_security", 1, "energy provision made secure"),
+    ("cn_laws_regulations", "临时决定对《管制清单》以外的特定生物两用品及相关设备和技术的出口依照本条例实施管制",
+     "export_controls_sanctions", 2, "the control list and the dual-use goods of the export-control regulations"),
 ]
 
 
