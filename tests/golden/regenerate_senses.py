@@ -140,6 +140,10 @@ CASES = [
     ("eu_soteu", "securing our energy provision", "supply_chain_security", 1, "energy provision made secure"),
     ("cn_laws_regulations", "临时决定对《管制清单》以外的特定生物两用品及相关设备和技术的出口依照本条例实施管制",
      "export_controls_sanctions", 2, "the control list and the dual-use goods of the export-control regulations"),
+    ("us_wh_presidential_remarks", "China is not alone, but it is a single-greatest competitor we have",
+     "geopolitical_competition", 1, "a rival state named as the competitor"),
+    ("us_sotu", "we face rogue regimes, terrorist groups, and rivals like China and Russia", "geopolitical_competition", 1,
+     "rivals like China and Russia"),
 ]
 
 
