@@ -144,6 +144,11 @@ CASES = [
      "geopolitical_competition", 1, "a rival state named as the competitor"),
     ("us_sotu", "we face rogue regimes, terrorist groups, and rivals like China and Russia", "geopolitical_competition", 1,
      "rivals like China and Russia"),
+    ("eu_soteu", "At the same time, we will continue to drive open and fair trade", "free_trade_openness", 1,
+     "open and fair trade, as free and fair trade"),
+    ("eu_soteu", "to bring prices down and secure our supply", "supply_chain_security", 1, "supply made secure"),
+    ("eu_soteu", "We depend on state-of-the-art chips manufactured in Asia", "strategic_dependency", 1,
+     "depending on chips made abroad"),
 ]
 
 
