@@ -149,6 +149,10 @@ CASES = [
     ("eu_soteu", "to bring prices down and secure our supply", "supply_chain_security", 1, "supply made secure"),
     ("eu_soteu", "We depend on state-of-the-art chips manufactured in Asia", "strategic_dependency", 1,
      "depending on chips made abroad"),
+    ("cn_central_documents_2020", "对货物贸易，实行以“零关税”为基本特征的自由化便利化制度安排", "free_trade_openness", 2,
+     "zero tariffs, and liberalisation and facilitation named without its object"),
+    ("cn_central_documents_2020", "开放增值电信业务，逐步取消外资股比等限制", "free_trade_openness", 1,
+     "foreign equity caps lifted (the opening of a service is not named by a rule of its own)"),
 ]
 
 
