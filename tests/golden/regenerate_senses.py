@@ -153,6 +153,8 @@ CASES = [
      "zero tariffs, and liberalisation and facilitation named without its object"),
     ("cn_central_documents_2020", "开放增值电信业务，逐步取消外资股比等限制", "free_trade_openness", 1,
      "foreign equity caps lifted (the opening of a service is not named by a rule of its own)"),
+    ("eu_eurlex_legal_acts", "a Member State may adopt or maintain a prohibition on the export and import of leg irons",
+     "export_controls_sanctions", 1, "an export ban in the words of the law"),
 ]
 
 
