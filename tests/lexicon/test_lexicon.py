@@ -109,6 +109,19 @@ def test_validate_command(tmp_path):
     assert "'supply[- ]chain security' is already defined at concepts.resilience.en[" in output
 
 
+def test_a_shared_condition_with_a_broken_alias_is_refused_with_its_place(tmp_path):
+    # The shipped lexicon writes conditions two terms share once, as YAML anchors; a mistyped alias is named
+    # with its line, not a traceback.
+    text = default_lexicon_path().read_text(encoding="utf-8")
+    assert "*depended_on}" in text
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("*depended_on}", "*depended_upon}"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["lexicon", "validate", str(broken)])
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "undefined alias 'depended_upon'" in output and "line" in output
+
+
 def test_validate_against_the_taxonomy(tmp_path):
     taxonomy = SHARED / "spec" / "concepts.tsv"
     runner = CliRunner()
