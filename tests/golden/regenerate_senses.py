@@ -155,6 +155,19 @@ CASES = [
      "foreign equity caps lifted (the opening of a service is not named by a rule of its own)"),
     ("eu_eurlex_legal_acts", "a Member State may adopt or maintain a prohibition on the export and import of leg irons",
      "export_controls_sanctions", 1, "an export ban in the words of the law"),
+    # lexicon 1.3.2: supply chains made secure, named by what they carry or where
+    ("us_wh_fact_sheets", "historic action to secure critical mineral supply chain for battery",
+     "supply_chain_security", 1, "'secure' with the chain's own words between"),
+    ("us_wh_fact_sheets", "Securing the U.S. Nuclear Fuel Supply Chain: Last week", "supply_chain_security", 1,
+     "a determiner and a place between 'securing' and the chain"),
+    ("us_wh_presidential_remarks", "increase security of our battery supply chains", "supply_chain_security", 1,
+     "'security of' the chains"),
+    ("us_wh_presidential_remarks", "making our supply chains more secure is a major focus", "supply_chain_security",
+     1, "the chains' security said after them"),
+    ("us_presidential_actions", "build associated supply chains that secure our global", "supply_chain_security", 0,
+     "chains that secure something else are not made secure"),
+    ("eu_eurlex_legal_acts", "while safeguarding the security of the supply chain of procured", "supply_chain_security",
+     1, "the security of a procurement's supply chain"),
 ]
 
 
