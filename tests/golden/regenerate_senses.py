@@ -168,6 +168,18 @@ CASES = [
      "chains that secure something else are not made secure"),
     ("eu_eurlex_legal_acts", "while safeguarding the security of the supply chain of procured", "supply_chain_security",
      1, "the security of a procurement's supply chain"),
+    ("us_wh_fact_sheets", "historic action to secure critical mineral supply chain for battery", "supply_chain", 0,
+     "the chains inside 'secure ... supply chains' are not a topic mention of their own (the codebook's nesting)"),
+    ("us_wh_presidential_remarks", "increase security of our battery supply chains", "supply_chain", 0,
+     "the chains inside 'security of ... supply chains'"),
+    ("us_wh_fact_sheets", "Supporting industry to mitigate supply chain disruptions.", "resilience", 1,
+     "chains guarded against disruption (the codebook's paraphrase of resilience)"),
+    ("us_wh_fact_sheets", "historic investments to strengthen supply chains and prevent future disruptions",
+     "resilience", 1, "chains strengthened against disruption"),
+    ("us_presidential_actions", "resilience against supply chain disruptions", "resilience", 1,
+     "one expression, one mention"),
+    ("us_presidential_actions", "increased extreme weather risk leading to supply chain disruptions", "resilience", 0,
+     "a disruption described is not resilience"),
 ]
 
 
