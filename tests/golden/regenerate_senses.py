@@ -180,6 +180,10 @@ CASES = [
      "one expression, one mention"),
     ("us_presidential_actions", "increased extreme weather risk leading to supply chain disruptions", "resilience", 0,
      "a disruption described is not resilience"),
+    ("us_wh_fact_sheets", "Building Resilient and Responsible Seafood Supply Chains", "resilience", 1,
+     "'resilient' with a list of the chains' qualities and their goods between: one expression"),
+    ("us_wh_fact_sheets", "Building Resilient and Responsible Seafood Supply Chains", "supply_chain", 1,
+     "the chains inside the resilience expression are not a topic mention of their own; the task force's are"),
 ]
 
 
