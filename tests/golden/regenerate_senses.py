@@ -184,6 +184,12 @@ CASES = [
      "'resilient' with a list of the chains' qualities and their goods between: one expression"),
     ("us_wh_fact_sheets", "Building Resilient and Responsible Seafood Supply Chains", "supply_chain", 1,
      "the chains inside the resilience expression are not a topic mention of their own; the task force's are"),
+    ("cn_gov_work_reports", "妥善处理国际贸易摩擦和纠纷", "geopolitical_competition", 0,
+     "trade friction in general is not great-power rivalry (the coders' note)"),
+    ("cn_gov_work_reports", "特别是中美经贸摩擦给一些企", "geopolitical_competition", 1,
+     "friction between China and the US is"),
+    ("cn_central_documents_2020", "把安全发展贯穿国家发展各领域和全过程", "national_security", 5,
+     "安全发展 as the state's security, followed by 贯穿 (beside four other national security mentions in the sentence)"),
 ]
 
 
