@@ -103,6 +103,14 @@ PROBES = [
     (US, "Xi Jinping", "person:xi_jinping", 2, 2),
     (US, "artificial intelligence", "sector:ai", 2, 2),
     (("corpora/us_sotu", "corpora/us_nss") + US, "\\bNATO\\b", "forum:nato", 2, 2),
+    # gazetteer 1.1.0: the bodies and the statute of sanctions and export finance
+    (("corpora/us_presidential_actions",), "International Emergency Economic Powers Act", "law:us_ieepa", 2, 2),
+    (("corpora/us_presidential_actions",), "\\bIEEPA\\b", "law:us_ieepa", 1, 1),
+    (("corpora/us_presidential_actions",) + US, "Office of Foreign Assets Control", "org:us_ofac", 1, 1),
+    (US, "Department of Homeland Security", "org:us_dhs", 2, 2),
+    (US, "Development Finance Corporation", "org:us_dfc", 2, 2),
+    (US, "Export-Import Bank", "org:us_exim", 1, 1),
+    (("corpora/cn_laws_regulations",) + CN, "海关总署", "org:cn_gacc", 2, 2),
 ]
 
 
