@@ -111,6 +111,14 @@ PROBES = [
     (US, "Development Finance Corporation", "org:us_dfc", 2, 2),
     (US, "Export-Import Bank", "org:us_exim", 1, 1),
     (("corpora/cn_laws_regulations",) + CN, "海关总署", "org:cn_gacc", 2, 2),
+    (("corpora/us_presidential_actions",) + US, "\\bSyria\\b", "gpe:SY", 2, 2),
+    (("corpora/us_presidential_actions",) + US, "\\bBurma\\b", "gpe:MM", 2, 2),
+    (US, "\\bLithuania\\b", "gpe:LT", 1, 1),
+    (("corpora/cn_laws_regulations",) + CN, "缅甸", "gpe:MM", 2, 2),
+    (("corpora/us_presidential_actions",) + US, "District of Columbia", "!gpe:CO", 2, 2),
+    (("corpora/cn_laws_regulations",) + CN, "内蒙古", "!gpe:MN", 2, 2),
+    (("corpora/us_presidential_actions",) + US, "Defense Production Act", "law:us_dpa", 2, 2),
+    (("corpora/us_presidential_actions",), "section 232(?= of the Trade Expansion Act)", "law:us_section_232", 2, 2),
 ]
 
 
