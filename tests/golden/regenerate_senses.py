@@ -190,6 +190,10 @@ CASES = [
      "friction between China and the US is"),
     ("cn_central_documents_2020", "把安全发展贯穿国家发展各领域和全过程", "national_security", 5,
      "安全发展 as the state's security, followed by 贯穿 (beside four other national security mentions in the sentence)"),
+    ("us_presidential_actions", "civilian supply chains are dependent upon competitor nations",
+     "strategic_dependency", 1, "dependence on rival states"),
+    ("us_wh_presidential_remarks", "to help us secure domestic sources of critical minerals", "supply_chain_security", 1,
+     "sources of minerals made secure"),
 ]
 
 
