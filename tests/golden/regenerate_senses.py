@@ -194,6 +194,16 @@ CASES = [
      "strategic_dependency", 1, "dependence on rival states"),
     ("us_wh_presidential_remarks", "to help us secure domestic sources of critical minerals", "supply_chain_security", 1,
      "sources of minerals made secure"),
+    ("us_sotu", "replace the disastrous NAFTA trade deal", "free_trade_openness", 1,
+     "a free trade agreement by its name; 'the NAFTA trade deal' is one mention"),
+    ("us_sotu", "The USMCA will create nearly 100,000", "free_trade_openness", 1, "a free trade agreement by its acronym"),
+    ("us_wh_fact_sheets", "goods that do not satisfy U.S.-Mexico-Canada Agreement (USMCA) rules of origin",
+     "free_trade_openness", 1, "the name and its acronym in brackets are one mention"),
+    ("cn_gov_work_reports", "推动区域全面经济伙伴关系协定生效实施", "free_trade_openness", 1, "RCEP by its Chinese name"),
+    ("cn_gov_work_reports", "（RCEP）生效实施，建成全球最大自由贸易区", "free_trade_openness", 1,
+     "the acronym opening the line after the Chinese name is not a second RCEP (自由贸易区 is the one)"),
+    ("us_sotu", "past trade deals haven't always lived up to the hype", "free_trade_openness", 1,
+     "'trade deal', the spoken word for a trade agreement"),
 ]
 
 
