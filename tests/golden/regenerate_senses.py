@@ -204,6 +204,13 @@ CASES = [
      "the acronym opening the line after the Chinese name is not a second RCEP (自由贸易区 is the one)"),
     ("us_sotu", "past trade deals haven't always lived up to the hype", "free_trade_openness", 1,
      "'trade deal', the spoken word for a trade agreement"),
+    ("us_sotu", "And we have ended weaponized government", "weaponization", 0,
+     "government turned against opponents is not economic links turned into weapons"),
+    ("us_wh_fact_sheets", "to end the weaponization of the Federal government", "weaponization", 0,
+     "the weaponization of government is not the concept"),
+    ("us_wh_fact_sheets", "calling on Russia to stop weaponizing food", "weaponization", 1, "food as a weapon is"),
+    ("eu_eurlex_legal_acts", "the enforceability of security interests", "national_security", 0,
+     "a security interest in the law of credit is not national security"),
 ]
 
 
