@@ -17,6 +17,9 @@ _TERM_KEYS = {"term", "regex", "case_sensitive", "not_preceded_by", "not_followe
               "align_to_tokens", "note"}
 _CONCEPT_KEYS = {"family", "dimension", "definition", "zh", "en", "subconcepts"}
 _RULE_KEYS = {"pattern", "window", "side"}
+# A named part of a pattern, written once under `fragments:` and used inside patterns as {{name}} (YAML
+# anchors can share a whole string, not part of one).
+_FRAGMENT_REF = re.compile(r"\{\{([^{}]*)\}\}")
 # The literal start of an English pattern: letters and digits, single spaces, hyphens, apostrophes and
 # escaped dots ("u\.s\.-made" starts with "u.s.-made").
 _ANCHOR = re.compile(r"^(?:[a-z0-9]|\\\.)+(?:(?: \+|')(?:[a-z0-9]|\\\.)+)*", re.IGNORECASE)
@@ -72,6 +75,7 @@ def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> 
     if not isinstance(raw_concepts, dict) or not raw_concepts:
         raise LexiconError([*problems, "concepts: missing or empty"])
 
+    fragments = _fragments(data.get("fragments"), problems)
     concepts: dict[str, Concept] = {}
     terms: list[Term] = []
     seen: dict[tuple[str, str], str] = {}  # (lang, normalised pattern) -> where it was first defined
@@ -95,6 +99,7 @@ def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> 
         for lang in ("zh", "en"):
             for index, raw_term in enumerate(entry.get(lang) or []):
                 term_where = f"{where}.{lang}[{index}]"
+                raw_term = _with_fragments(raw_term, fragments, term_where, problems)
                 term = _build_term(raw_term, concept_id, lang, index, term_where, problems)
                 if term is None:
                     continue
@@ -120,6 +125,45 @@ def build_lexicon(data: object, *, content_hash: str = "", source: str = "") -> 
         en_terms=tuple(term for term in terms if term.lang == "en"),
         attribution=attribution,
     )
+
+
+def _fragments(raw: object, problems: list[str]) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append("fragments: must be a mapping of names to parts of patterns")
+        return {}
+    fragments: dict[str, str] = {}
+    for name, part in raw.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)):
+            problems.append(f"fragments.{name}: fragment names are lower_snake_case")
+        elif not isinstance(part, str) or not part:
+            problems.append(f"fragments.{name}: must be a non-empty string")
+        elif _FRAGMENT_REF.search(part):
+            problems.append(f"fragments.{name}: a fragment cannot use another fragment")
+        else:
+            fragments[str(name)] = part
+    return fragments
+
+
+def _with_fragments(raw: object, fragments: dict[str, str], where: str, problems: list[str]) -> object:
+    """``raw`` (a term, or any part of one but its note) with every {{name}} replaced by its fragment."""
+    if isinstance(raw, str):
+        def part(reference: re.Match) -> str:
+            name = reference.group(1)
+            if name not in fragments:
+                known = ", ".join(sorted(fragments)) or "none"
+                problems.append(f"{where}: unknown fragment {{{{{name}}}}} (defined under 'fragments': {known})")
+                return reference.group()
+            return fragments[name]
+
+        return _FRAGMENT_REF.sub(part, raw)
+    if isinstance(raw, list):
+        return [_with_fragments(item, fragments, where, problems) for item in raw]
+    if isinstance(raw, dict):
+        return {key: value if key == "note" else _with_fragments(value, fragments, f"{where}.{key}", problems)
+                for key, value in raw.items()}
+    return raw
 
 
 def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str, problems: list[str]) -> Term | None:

@@ -122,6 +122,40 @@ def test_a_shared_condition_with_a_broken_alias_is_refused_with_its_place(tmp_pa
     assert "undefined alias 'depended_upon'" in output and "line" in output
 
 
+def test_a_shared_part_of_a_pattern_is_written_once_and_used_where_it_is_named():
+    from pipeline.tag import FrameTagger
+
+    lexicon = build_lexicon({
+        "version": "t",
+        "fragments": {"chain_words": "(?:[a-z-]+ ){1,3}"},
+        "concepts": {
+            "security": {"family": "svc", "en": [
+                {"term": "secure(?= {{chain_words}}supply chains)", "note": "{{chain_words}} stays as written"}]},
+            "topic": {"family": "topic", "en": [
+                {"term": "supply chains", "not_preceded_by": "\\bsecure {{chain_words}}"}]},
+        },
+    })
+    security, topic = lexicon.terms
+    assert "{{" not in security.pattern and "{{" not in topic.not_preceded_by.pattern
+    assert security.note == "{{chain_words}} stays as written"
+    tagged = FrameTagger(lexicon).tag("We will secure critical mineral supply chains. Supply chains matter.")
+    assert [(m.concept, m.text) for m in tagged if m.counted] == [("security", "secure"), ("topic", "Supply chains")]
+
+
+def test_a_fragment_that_is_not_defined_or_not_a_part_is_refused_with_its_place():
+    with pytest.raises(LexiconError) as error:
+        build_lexicon({
+            "version": "t",
+            "fragments": {"Bad-Name": "x", "empty": "", "nested": "{{empty}}"},
+            "concepts": {"topic": {"family": "topic", "en": ["supply {{chains}}"]}},
+        })
+    problems = " | ".join(error.value.problems)
+    assert "fragments.Bad-Name: fragment names are lower_snake_case" in problems
+    assert "fragments.empty: must be a non-empty string" in problems
+    assert "fragments.nested: a fragment cannot use another fragment" in problems
+    assert "concepts.topic.en[0]: unknown fragment {{chains}}" in problems
+
+
 def test_validate_against_the_taxonomy(tmp_path):
     taxonomy = SHARED / "spec" / "concepts.tsv"
     runner = CliRunner()
