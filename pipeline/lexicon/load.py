@@ -182,8 +182,8 @@ def _build_term(raw: object, concept_id: str, lang: str, index: int, where: str,
                                     suffix="$"),
         "not_followed_by": _compile(spec.get("not_followed_by"), f"{where}.not_followed_by", problems,
                                     prefix="^"),
-        "requires": _rules(spec.get("requires"), f"{where}.requires", problems),
-        "excludes": _rules(spec.get("excludes"), f"{where}.excludes", problems),
+        "requires": _rules(spec.get("requires"), f"{where}.requires", problems, english=lang == "en"),
+        "excludes": _rules(spec.get("excludes"), f"{where}.excludes", problems, english=lang == "en"),
     }
     term_id = f"{concept_id}/{lang}/{index}"
     if lang == "zh":
@@ -308,7 +308,38 @@ def _compile(pattern: object, where: str, problems: list[str], *, prefix: str = 
         return None
 
 
-def _rules(raw: object, where: str, problems: list[str]) -> tuple[ContextRule, ...]:
+def _top_level_alternatives(pattern: str) -> list[str]:
+    parts, current, depth, escaped, in_class = [], "", 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    return [*parts, current]
+
+
+def _at_word_starts(pattern: str) -> str:
+    """An English context word is a word or a word's stem: "import" must not find "important"'s start
+    elsewhere, nor "rival" the end of "arrival". Each top-level alternative that starts with a letter only
+    matches at the start of a word (stems still take any ending: "manufactur" finds "manufacturing")."""
+    return "|".join(f"(?<![A-Za-z]){part}" if part[:1].isalpha() else part
+                    for part in _top_level_alternatives(pattern))
+
+
+def _rules(raw: object, where: str, problems: list[str], *, english: bool = False) -> tuple[ContextRule, ...]:
     if raw is None:
         return ()
     items = raw if isinstance(raw, list) else [raw]
@@ -327,7 +358,10 @@ def _rules(raw: object, where: str, problems: list[str]) -> tuple[ContextRule, .
         if not isinstance(window, int) or window <= 0:
             problems.append(f"{rule_where}.window: must be a positive integer, got {window!r}")
             continue
-        compiled = _compile(item["pattern"], f"{rule_where}.pattern", problems)
+        pattern = item["pattern"]
+        if english and isinstance(pattern, str):
+            pattern = _at_word_starts(pattern)
+        compiled = _compile(pattern, f"{rule_where}.pattern", problems)
         if compiled is not None:
             rules.append(ContextRule(compiled, window, side))
     return tuple(rules)

@@ -15,7 +15,13 @@ def write_golden(path: Path, rows: list[dict]) -> None:
     print(f"wrote {len(rows)} rows to {path}")
 
 
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+CORPORA = SHARED / "corpora"
+
+
+def source_folder(corpus: str) -> Path:
+    """Where a golden row's text lives: a corpus of ../shared/corpora, or "seeds", the reference paper."""
+    return SHARED / "seeds" if corpus == "seeds" else CORPORA / corpus
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -35,13 +41,14 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 def find_sentence(corpus: str, passage: str) -> dict:
     """Where ``passage`` first occurs in a corpus: file, the sentence's offsets and hash, and the passage's
     offsets inside the sentence. Places only: the tests read the text from ../shared/corpora."""
-    for path in sorted((CORPORA / corpus).rglob("*.txt")):
+    folder = source_folder(corpus)
+    for path in sorted(folder.rglob("*.txt")):
         text = path.read_text(encoding="utf-8")
         at = text.find(passage)
         if at == -1:
             continue
         start, end = sentence_around(text, at, at + len(passage))
-        return {"corpus": corpus, "file": str(path.relative_to(CORPORA / corpus)), "start": start, "end": end,
+        return {"corpus": corpus, "file": str(path.relative_to(folder)), "start": start, "end": end,
                 "sha1": hashlib.sha1(text[start:end].encode()).hexdigest()[:12],
                 "passage_start": at - start, "passage_end": at + len(passage) - start}
     raise SystemExit(f"not found in {corpus}: {passage}")

@@ -142,6 +142,24 @@ def test_a_shared_part_of_a_pattern_is_written_once_and_used_where_it_is_named()
     assert [(m.concept, m.text) for m in tagged if m.counted] == [("security", "secure"), ("topic", "Supply chains")]
 
 
+def test_english_context_words_start_a_word_and_keep_their_endings():
+    from pipeline.tag import FrameTagger
+
+    lexicon = build_lexicon({"version": "t", "concepts": {"chokepoint": {"family": "svc", "en": [
+        {"term": "bottlenecks?", "requires": {"pattern": "ports?|manufactur|\\bchips?\\b", "window": 40},
+         "excludes": {"pattern": "road|rail", "window": 40}}]}}})
+    tagger = FrameTagger(lexicon)
+
+    def counted(text: str) -> int:
+        return sum(m.counted for m in tagger.tag(text))
+
+    assert counted("Bottlenecks at our ports slowed trade.") == 1
+    assert counted("Bottlenecks in manufacturing slowed trade.") == 1  # a stem takes any ending
+    assert counted("We support removing bottlenecks in permits.") == 0  # "ports" is not the end of "support"
+    assert counted("Bottlenecks at ports on the railway.") == 0  # an exclusion word starts a word too
+    assert counted("Bottlenecks at ports, said a Broadway producer.") == 1  # "road" inside "Broadway" is not "road"
+
+
 def test_a_fragment_that_is_not_defined_or_not_a_part_is_refused_with_its_place():
     with pytest.raises(LexiconError) as error:
         build_lexicon({
