@@ -265,6 +265,12 @@ CASES = [
      "'rival' in the condition is a word, not the end of 'unrivaled'"),
     ("us_presidential_actions", "due consideration of the vulnerability of the ecosystems", "strategic_dependency", 0,
      "an ecosystem's vulnerability: 'economic' is not inside 'ecosystems', nor 'imports' inside 'important'"),
+    ("us_nss", "that would endanger the international trading system", "free_trade_openness", 1,
+     "the international trading system, as 'the global trading system'"),
+    ("us_nss", "unless and until Africa is fully integrated into the global economy", "globalization", 1,
+     "an economy integrated into the global economy"),
+    ("eu_soteu", "The future of our clean tech industry has to be made in Europe", "reshoring", 1,
+     "'made in Europe', the EU's 'made in America'"),
 ]
 
 
