@@ -80,6 +80,7 @@ class EntityTagger:
         keys = list(by_key)
         self._automaton = ahocorasick_rs.AhoCorasick(keys)
         self._aliases = [by_key[key] for key in keys]
+        self._chinese_names = frozenset(alias.text for alias in self.gazetteer.aliases if alias.lang == "zh")
 
     def tag(self, text: str, *, doc_id: str = "", view: str | None = None,
             sentences: Sequence[tuple[int, int]] | None = None, token_starts: np.ndarray | None = None,
@@ -93,7 +94,7 @@ class EntityTagger:
         view = text if view is None else view
         if sentences is None:
             sentences = sentence_spans(view)
-        boundaries = _WordBoundaries(view, token_starts, token_ends)
+        boundaries = _WordBoundaries(view, token_starts, token_ends, self._chinese_names)
         lowered = lower_same_length(view)
         found: list[tuple[int, int, str, str, str]] = []  # start, end, label, canonical id, source
         sentence_starts = [start for start, _ in sentences]
@@ -170,10 +171,14 @@ class _WordBoundaries:
     """Whether a short Chinese name is a word of its own: no dictionary word of the segmenter crosses its
     start, and none starting inside it runs past its end (中国 is not in 发展中国家 or 其中|国有; 中美 is in
     中美关系, a longer word that starts with it). Only dictionary words veto: a token the segmenter's HMM
-    guessed for unknown text (称中美) says little about word boundaries."""
+    guessed for unknown text (称中美) says little about word boundaries. Nor does a dictionary word made of
+    two names: 韩国三星 is 韩国 + 三星, and the second name is whole when what precedes it in the word is a
+    name too."""
 
-    def __init__(self, view: str, token_starts: np.ndarray | None, token_ends: np.ndarray | None) -> None:
+    def __init__(self, view: str, token_starts: np.ndarray | None, token_ends: np.ndarray | None,
+                 names: frozenset[str] = frozenset()) -> None:
         self.view = view
+        self.names = names
         self.starts = token_starts.tolist() if token_starts is not None else None
         self.ends = token_ends.tolist() if token_ends is not None else None
         self._segmented: dict[int, tuple[list[int], list[int]]] = {}
@@ -187,7 +192,8 @@ class _WordBoundaries:
             return True
         # The word containing the name's first character must start with it.
         i = bisect.bisect_right(starts, start) - 1
-        if i >= 0 and starts[i] < start < ends[i] and self._is_word(self.view[starts[i]:ends[i]]):
+        if i >= 0 and starts[i] < start < ends[i] and self._is_word(self.view[starts[i]:ends[i]]) and not (
+                ends[i] == end and self.view[starts[i]:start] in self.names):
             return False
         # A word starting inside the name must end inside it.
         j = bisect.bisect_left(starts, start + 1)
