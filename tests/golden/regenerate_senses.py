@@ -271,6 +271,8 @@ CASES = [
      "an economy integrated into the global economy"),
     ("eu_soteu", "The future of our clean tech industry has to be made in Europe", "reshoring", 1,
      "'made in Europe', the EU's 'made in America'"),
+    ("us_nss", "We have been a leader in expanding an open trading system", "free_trade_openness", 1,
+     "an open trading system"),
 ]
 
 
