@@ -276,23 +276,7 @@ def loose_separators(pattern: str) -> str:
 
 
 def _has_top_level_alternation(pattern: str) -> bool:
-    depth, escaped, in_class = 0, False, False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
+    return len(_top_level_alternatives(pattern)) > 1
 
 
 def _compile(pattern: object, where: str, problems: list[str], *, prefix: str = "", suffix: str = "",
@@ -309,6 +293,7 @@ def _compile(pattern: object, where: str, problems: list[str], *, prefix: str = 
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
+    """The pattern split at each '|' outside groups and character classes."""
     parts, current, depth, escaped, in_class = [], "", 0, False, False
     for char in pattern:
         if escaped:
@@ -332,9 +317,10 @@ def _top_level_alternatives(pattern: str) -> list[str]:
 
 
 def _at_word_starts(pattern: str) -> str:
-    """An English context word is a word or a word's stem: "import" must not find "important"'s start
-    elsewhere, nor "rival" the end of "arrival". Each top-level alternative that starts with a letter only
-    matches at the start of a word (stems still take any ending: "manufactur" finds "manufacturing")."""
+    """An English context word is a word or a word's stem, so it is looked for at the start of a word:
+    "ports" is not the end of "support", nor "rival" of "unrivaled". Each top-level alternative that starts
+    with a letter gets the guard; a stem still takes any ending ("manufactur" finds "manufacturing"), so a
+    pattern that must not find a longer word says so ("imports?\\b")."""
     return "|".join(f"(?<![A-Za-z]){part}" if part[:1].isalpha() else part
                     for part in _top_level_alternatives(pattern))
 

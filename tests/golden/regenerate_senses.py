@@ -264,7 +264,7 @@ CASES = [
     ("us_presidential_actions", "unrivaled success in international competition", "geopolitical_competition", 0,
      "'rival' in the condition is a word, not the end of 'unrivaled'"),
     ("us_presidential_actions", "due consideration of the vulnerability of the ecosystems", "strategic_dependency", 0,
-     "an ecosystem's vulnerability: 'economic' is not inside 'ecosystems', nor 'imports' inside 'important'"),
+     "an ecosystem's vulnerability is not an economic one"),
     ("us_nss", "that would endanger the international trading system", "free_trade_openness", 1,
      "the international trading system, as 'the global trading system'"),
     ("us_nss", "unless and until Africa is fully integrated into the global economy", "globalization", 1,
@@ -273,6 +273,12 @@ CASES = [
      "'made in Europe', the EU's 'made in America'"),
     ("us_nss", "We have been a leader in expanding an open trading system", "free_trade_openness", 1,
      "an open trading system"),
+    ("eu_eurlex_legal_acts", "Since the vulnerability and importance of a", "strategic_dependency", 0,
+     "'importance' is not 'imports': a network's vulnerability"),
+    ("us_wh_fact_sheets", "reducing reliance on 20 billion barrels of imported oil", "strategic_dependency", 1,
+     "reliance on imported oil, 31 characters on"),
+    ("us_presidential_actions", "From Reliance on Critical Minerals From Foreign Adversaries",
+     "strategic_dependency", 1, "reliance on minerals from foreign adversaries"),
 ]
 
 
