@@ -279,6 +279,14 @@ CASES = [
      "reliance on imported oil, 31 characters on"),
     ("us_presidential_actions", "From Reliance on Critical Minerals From Foreign Adversaries",
      "strategic_dependency", 1, "reliance on minerals from foreign adversaries"),
+    ("us_wh_presidential_remarks", "Companies moved jobs overseas, especially", "offshoring_outsourcing", 1,
+     "jobs moved overseas, as 'ship jobs overseas'"),
+    ("us_wh_presidential_remarks", "semiconductor manufacturing had moved overseas", "offshoring_outsourcing", 1,
+     "production leaving the country, said of what leaves"),
+    ("us_wh_presidential_remarks", "American companies went overseas for cheaper labor", "offshoring_outsourcing", 1,
+     "companies leaving for cheaper labour"),
+    ("us_presidential_speeches_millercenter", "prevent al Qaeda from moving its operations to other countries",
+     "offshoring_outsourcing", 0, "operations moved abroad by a terrorist group are not production"),
 ]
 
 
