@@ -18,6 +18,11 @@ def corpora() -> Path:
     return CORPORA
 
 
+def source_folder(corpus: str) -> Path:
+    """Where a golden row's text lives: a corpus of ../shared/corpora, or "seeds", the reference paper."""
+    return SHARED / "seeds" if corpus == "seeds" else CORPORA / corpus
+
+
 def real_text(corpus: str, doc_id: str) -> str:
     return (CORPORA / corpus / f"{doc_id}.txt").read_text(encoding="utf-8")
 

@@ -345,6 +345,8 @@ def _rules(raw: object, where: str, problems: list[str], *, english: bool = Fals
             problems.append(f"{rule_where}.window: must be a positive integer, got {window!r}")
             continue
         pattern = item["pattern"]
+        if isinstance(pattern, list):  # a list is alternatives, as one pattern
+            pattern = "|".join(str(part) for part in pattern)
         if english and isinstance(pattern, str):
             pattern = _at_word_starts(pattern)
         compiled = _compile(pattern, f"{rule_where}.pattern", problems)

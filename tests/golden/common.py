@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sys
 from pathlib import Path
+
+# The scripts run as files (tests/golden/regenerate_*.py), so the repository is put on the path to share the
+# tests' idea of where ../shared is (POLICY_PIPELINE_SHARED, or beside the repository).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.conftest import source_folder  # noqa: E402
 
 
 def write_golden(path: Path, rows: list[dict]) -> None:
@@ -13,15 +19,6 @@ def write_golden(path: Path, rows: list[dict]) -> None:
         writer.writeheader()
         writer.writerows(rows)
     print(f"wrote {len(rows)} rows to {path}")
-
-
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPORA = SHARED / "corpora"
-
-
-def source_folder(corpus: str) -> Path:
-    """Where a golden row's text lives: a corpus of ../shared/corpora, or "seeds", the reference paper."""
-    return SHARED / "seeds" if corpus == "seeds" else CORPORA / corpus
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:

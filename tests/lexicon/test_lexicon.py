@@ -160,6 +160,16 @@ def test_english_context_words_start_a_word_and_keep_their_endings():
     assert counted("Bottlenecks at ports, said a Broadway producer.") == 1  # "road" inside "Broadway" is not "road"
 
 
+def test_a_context_pattern_written_as_a_list_gets_the_same_word_start_rule():
+    from pipeline.tag import FrameTagger
+
+    lexicon = build_lexicon({"version": "t", "concepts": {"chokepoint": {"family": "svc", "en": [
+        {"term": "bottlenecks?", "requires": {"pattern": ["ports?", "shipping"], "window": 40}}]}}})
+    tagger = FrameTagger(lexicon)
+    assert sum(m.counted for m in tagger.tag("Bottlenecks at our ports slowed trade.")) == 1
+    assert sum(m.counted for m in tagger.tag("We support removing bottlenecks in permits.")) == 0
+
+
 def test_a_fragment_that_is_not_defined_or_not_a_part_is_refused_with_its_place():
     with pytest.raises(LexiconError) as error:
         build_lexicon({

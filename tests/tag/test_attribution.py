@@ -16,7 +16,7 @@ from pipeline.lexicon.gazetteer import load_gazetteer
 from pipeline.tag import FrameTagger
 from pipeline.tag.entities import EntityTagger
 from pipeline.tag.records import tag_text
-from tests.conftest import SHARED
+from tests.conftest import SHARED, source_folder
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "attribution.tsv"
 ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8"), delimiter="\t"))
@@ -30,7 +30,7 @@ def taggers():
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r['concept']}-{r['attributed']}-{r['corpus']}" for r in ROWS])
 def test_attribution_on_real_sentences(taggers, row):
-    text = (SHARED / "corpora" / row["corpus"] / row["file"]).read_text(encoding="utf-8")
+    text = (source_folder(row["corpus"]) / row["file"]).read_text(encoding="utf-8")
     sentence = text[int(row["start"]):int(row["end"])]
     assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == row["sha1"], "the corpus file changed"
     frames, entities = taggers

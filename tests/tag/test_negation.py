@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.config import NegationMode
 from pipeline.tag import FrameTagger
-from tests.conftest import SHARED
+from tests.conftest import source_folder
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "negation.tsv"
 ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8"), delimiter="\t"))
@@ -23,7 +23,7 @@ def taggers():
 
 
 def _sentence(row) -> str:
-    text = (SHARED / "corpora" / row["corpus"] / row["file"]).read_text(encoding="utf-8")
+    text = (source_folder(row["corpus"]) / row["file"]).read_text(encoding="utf-8")
     sentence = text[int(row["start"]):int(row["end"])]
     assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == row["sha1"], "the corpus file changed"
     return sentence

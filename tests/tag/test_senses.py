@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.tag import FrameTagger
-from tests.conftest import SHARED
+from tests.conftest import source_folder
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "senses.tsv"
 ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8"), delimiter="\t"))
@@ -24,9 +24,7 @@ def tagger():
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r['concept']}-{r['count']}-{r['corpus']}" for r in ROWS])
 def test_senses_on_real_sentences(tagger, row):
-    # "seeds" is the reference paper (../shared/seeds), read by place like the corpora
-    folder = SHARED / "seeds" if row["corpus"] == "seeds" else SHARED / "corpora" / row["corpus"]
-    text = (folder / row["file"]).read_text(encoding="utf-8")
+    text = (source_folder(row["corpus"]) / row["file"]).read_text(encoding="utf-8")
     sentence = text[int(row["start"]):int(row["end"])]
     assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == row["sha1"], "the corpus file changed"
     counted = [m for m in tagger.tag(sentence) if m.counted and m.concept == row["concept"]]
