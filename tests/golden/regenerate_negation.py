@@ -53,7 +53,7 @@ CASES = [
      "industrial_policy", False, "litotes: not hesitating to use it is using it"),
     ("us_presidential_speeches_millercenter", "whether or not we should lift the arms embargo",
      "export_controls_sanctions", False, "'whether or not' asks; it negates nothing"),
-    ("us_sotu", "the result would be not only greater efficiency and economy", "efficiency_comparative_advantage",
+    ("us_presidential_speeches_millercenter", "will seek not only American energy independence", "self_reliance",
      False, "'not only ... but' adds, with or without 'also'"),
     ("us_wh_presidential_remarks", "This is not in our national security interest", "national_security", True,
      "a denied claim about the interest: the negation stays"),

@@ -287,6 +287,22 @@ CASES = [
      "companies leaving for cheaper labour"),
     ("us_presidential_speeches_millercenter", "prevent al Qaeda from moving its operations to other countries",
      "offshoring_outsourcing", 0, "operations moved abroad by a terrorist group are not production"),
+    # lexicon 1.3.4: "onshore" the verb, not the place; efficiency of the economy, not of an office
+    ("us_presidential_actions", "Safe boating starts onshore", "reshoring", 0, "'onshore' as a place"),
+    ("us_presidential_actions", "non-transportation-related onshore facilities", "reshoring", 0,
+     "onshore facilities are on land, not brought home"),
+    ("us_wh_fact_sheets", "time to onshore manufacturing and adjust their supply chains", "reshoring", 2,
+     "'onshore' the verb, production brought home (and American-made)"),
+    ("us_sotu", "Commission on Economy and Efficiency until the 31st", "efficiency_comparative_advantage", 0,
+     "'economy and efficiency': thrift in administration"),
+    ("us_presidential_actions", "promote economy and efficiency in procurement by contracting with sources who",
+     "efficiency_comparative_advantage", 0, "efficiency in the government's procurement"),
+    ("eu_eurlex_legal_acts", "cost-efficiency of Union bodies", "efficiency_comparative_advantage", 0,
+     "cost-efficiency of spending"),
+    ("eu_eurlex_legal_acts", "namely to enhance market efficiency while establishing", "efficiency_comparative_advantage",
+     1, "market efficiency"),
+    ("eu_eurlex_legal_acts", "remedial actions maximising effectiveness and economic efficiency",
+     "efficiency_comparative_advantage", 1, "economic efficiency, even after 'effectiveness and'"),
 ]
 
 
