@@ -303,6 +303,14 @@ CASES = [
      1, "market efficiency"),
     ("eu_eurlex_legal_acts", "remedial actions maximising effectiveness and economic efficiency",
      "efficiency_comparative_advantage", 1, "economic efficiency, even after 'effectiveness and'"),
+    ("eu_eurlex_legal_acts", "safeguard the efficient functioning of markets in the Union",
+     "efficiency_comparative_advantage", 1, "the adjective: the efficient functioning of markets"),
+    ("us_presidential_actions", "the extent to which domestic production of timber and lumber can meet domestic demand",
+     "self_reliance", 1, "self-sufficiency described: domestic production meeting domestic demand"),
+    ("us_sotu", "productive establishments more than sufficient to supply our own demands", "self_reliance", 1,
+     "self-sufficiency described, 1884"),
+    ("us_presidential_actions", "dependent on foreign sources to meet domestic demand", "self_reliance", 0,
+     "demand met by foreign sources is dependency, not self-reliance"),
 ]
 
 
