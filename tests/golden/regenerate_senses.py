@@ -333,6 +333,9 @@ CASES = [
      "secure access to a database"),
     ("us_wh_fact_sheets", "ensure secure access to sources and to domestic separation", "supply_chain_security", 1,
      "secure access to sources of rare earth elements"),
+    ("cn_laws_regulations", "因胁迫结婚的，受胁迫的当事人", "economic_coercion", 0, "胁迫 as duress in marriage law"),
+    ("cn_laws_regulations", "禁止胁迫、诱骗、利用未成年人乞讨", "economic_coercion", 0, "胁迫 of a minor by a person"),
+    ("seeds", "采取胁迫性的经济战略", "economic_coercion", 1, "coercive economic strategies of states"),
 ]
 
 
