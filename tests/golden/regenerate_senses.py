@@ -336,6 +336,14 @@ CASES = [
     ("cn_laws_regulations", "因胁迫结婚的，受胁迫的当事人", "economic_coercion", 0, "胁迫 as duress in marriage law"),
     ("cn_laws_regulations", "禁止胁迫、诱骗、利用未成年人乞讨", "economic_coercion", 0, "胁迫 of a minor by a person"),
     ("seeds", "采取胁迫性的经济战略", "economic_coercion", 1, "coercive economic strategies of states"),
+    ("us_wh_fact_sheets", "to ban the import of Russian oil, liquefied natural gas, and coal", "export_controls_sanctions",
+     1, "an import ban on a sanctioned country"),
+    ("us_wh_fact_sheets", "prohibit the importation of goods produced by forced or compulsory labor",
+     "export_controls_sanctions", 0, "a ban on goods made by forced labour is not a sanction on a country"),
+    ("eu_eurlex_legal_acts", "Decision (CFSP) 2022/266 restricts trade in goods and technology", "export_controls_sanctions",
+     1, "trade restricted with occupied Donetsk and Luhansk, a sanction"),
+    ("us_wh_fact_sheets", "banned exports to the United States of gallium", "export_controls_sanctions", 1,
+     "an export ban said as a verb"),
 ]
 
 
