@@ -344,6 +344,10 @@ CASES = [
      1, "trade restricted with occupied Donetsk and Luhansk, a sanction"),
     ("us_wh_fact_sheets", "banned exports to the United States of gallium", "export_controls_sanctions", 1,
      "an export ban said as a verb"),
+    ("us_wh_fact_sheets", "DOD will deploy DPA Title III incentives", "industrial_policy", 1,
+     "the Defense Production Act by its acronym"),
+    ("us_presidential_actions", "other than deepwater ports subject to the DPA", "industrial_policy", 0,
+     "DPA, the Deepwater Port Act"),
 ]
 
 
