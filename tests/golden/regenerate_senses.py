@@ -348,6 +348,10 @@ CASES = [
      "the Defense Production Act by its acronym"),
     ("us_presidential_actions", "other than deepwater ports subject to the DPA", "industrial_policy", 0,
      "DPA, the Deepwater Port Act"),
+    ("us_sotu", "America is addicted to oil, which is often imported", "strategic_dependency", 1,
+     "dependence on imported oil said as an addiction"),
+    ("us_nss", "Our commitment to an open world trading system", "free_trade_openness", 1,
+     "an open world trading system"),
 ]
 
 
