@@ -352,6 +352,7 @@ CASES = [
      "dependence on imported oil said as an addiction"),
     ("us_nss", "Our commitment to an open world trading system", "free_trade_openness", 1,
      "an open world trading system"),
+    ("cn_gov_work_reports", "维护了国家经济金融安全", "national_security", 1, "economic and financial security"),
 ]
 
 
