@@ -353,6 +353,14 @@ CASES = [
     ("us_nss", "Our commitment to an open world trading system", "free_trade_openness", 1,
      "an open world trading system"),
     ("cn_gov_work_reports", "维护了国家经济金融安全", "national_security", 1, "economic and financial security"),
+    ("us_wh_presidential_remarks", "who can help de-risk the prototyping", "decoupling_derisking", 0,
+     "de-risking a prototype is not reducing exposure to a country"),
+    ("eu_soteu", "De-risk, not decouple", "decoupling_derisking", 2,
+     "de-risking from China, and 'not decouple' (a mention, flagged negated)"),
+    ("us_wh_presidential_remarks", "The clean energy economy should also be a win-win for auto companies",
+     "economic_interdependence", 0, "a policy good for firms and workers is not mutual gain between economies"),
+    ("eu_eurlex_legal_acts", "reducing investor over-reliance on credit ratings", "strategic_dependency", 0,
+     "investors' over-reliance on credit ratings"),
 ]
 
 
