@@ -361,6 +361,10 @@ CASES = [
      "economic_interdependence", 0, "a policy good for firms and workers is not mutual gain between economies"),
     ("eu_eurlex_legal_acts", "reducing investor over-reliance on credit ratings", "strategic_dependency", 0,
      "investors' over-reliance on credit ratings"),
+    ("cn_cpc_congress_reports", "防止和克服地方和部门的保护主义", "deglobalization", 0,
+     "local and departmental protectionism is domestic"),
+    ("cn_laws_regulations", "人类遗传资源与生物资源安全管理", "supply_chain_security", 0,
+     "the security of biological resources (biosafety law), not of supply"),
 ]
 
 
