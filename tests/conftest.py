@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -21,6 +22,15 @@ def corpora() -> Path:
 def source_folder(corpus: str) -> Path:
     """Where a golden row's text lives: a corpus of ../shared/corpora, or "seeds", the reference paper."""
     return SHARED / "seeds" if corpus == "seeds" else CORPORA / corpus
+
+
+def golden_sentence(row: dict) -> str:
+    """The sentence a golden row (corpus, file, start, end, sha1) points at, read from ../shared and checked
+    against the row's hash, so a changed corpus file fails loudly instead of testing other text."""
+    text = (source_folder(row["corpus"]) / row["file"]).read_text(encoding="utf-8")
+    sentence = text[int(row["start"]):int(row["end"])]
+    assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == row["sha1"], "the corpus file changed"
+    return sentence
 
 
 def real_text(corpus: str, doc_id: str) -> str:

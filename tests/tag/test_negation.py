@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import NegationMode
 from pipeline.tag import FrameTagger
-from tests.conftest import source_folder
+from tests.conftest import golden_sentence
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "negation.tsv"
 ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8"), delimiter="\t"))
@@ -22,17 +21,10 @@ def taggers():
     return FrameTagger(), FrameTagger(negation_scope=NegationMode.WINDOW)
 
 
-def _sentence(row) -> str:
-    text = (source_folder(row["corpus"]) / row["file"]).read_text(encoding="utf-8")
-    sentence = text[int(row["start"]):int(row["end"])]
-    assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == row["sha1"], "the corpus file changed"
-    return sentence
-
-
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r['concept']}-{r['negated']}-{r['corpus']}" for r in ROWS])
 def test_negation_scope_on_real_sentences(taggers, row):
     parse, window = taggers
-    sentence = _sentence(row)
+    sentence = golden_sentence(row)
     inside = range(int(row["passage_start"]), int(row["passage_end"]) + 1)
 
     def the_mention(tagger):

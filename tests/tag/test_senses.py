@@ -5,13 +5,12 @@ the reference paper, read by place)."""
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from pipeline.tag import FrameTagger
-from tests.conftest import source_folder
+from tests.conftest import golden_sentence
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "senses.tsv"
 ROWS = list(csv.DictReader(GOLDEN.open(encoding="utf-8"), delimiter="\t"))
@@ -24,9 +23,7 @@ def tagger():
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r['concept']}-{r['count']}-{r['corpus']}" for r in ROWS])
 def test_senses_on_real_sentences(tagger, row):
-    text = (source_folder(row["corpus"]) / row["file"]).read_text(encoding="utf-8")
-    sentence = text[int(row["start"]):int(row["end"])]
-    assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == row["sha1"], "the corpus file changed"
+    sentence = golden_sentence(row)
     counted = [m for m in tagger.tag(sentence) if m.counted and m.concept == row["concept"]]
     assert len(counted) == int(row["count"]), f"{row['why']}: {[m.text for m in counted]} in {sentence}"
 
