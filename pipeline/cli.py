@@ -58,6 +58,7 @@ def _run_batch(paths, out, config, quiet, segment, command, force=False, on_othe
     from pipeline.batch.runner import OtherInputs
     from pipeline.classify.persist import ModelLoadError
     from pipeline.io.sources import count_sources
+    from pipeline.lexicon import LexiconError
     from pipeline.store.transaction import OutputLocked
 
     inputs = list(paths) or [EMBEDDED_CORPUS]
@@ -80,7 +81,7 @@ def _run_batch(paths, out, config, quiet, segment, command, force=False, on_othe
         try:
             summary = run_pipeline(inputs, out, config, segment=segment, force=force, on_document=advance,
                                    command=command, on_other_inputs=on_other_inputs)
-        except (InputError, ModelLoadError, OtherInputs, OutputLocked) as error:
+        except (InputError, ModelLoadError, OtherInputs, OutputLocked, LexiconError) as error:
             raise PipelineCommandError(str(error)) from None
         except OSError as error:
             # A full or read-only disk: the earlier tables in --out are untouched (nothing was committed).
@@ -211,11 +212,12 @@ def segment(out_dir, text, lang, as_json, workers, config_path, overrides, quiet
     if out_dir is None:
         raise click.UsageError("give an ingest output folder, or --text")
     from pipeline.batch import segment_tables
+    from pipeline.lexicon import LexiconError
 
     started = time.perf_counter()
     try:
         summary = segment_tables(out_dir, config)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, LexiconError) as error:
         raise PipelineCommandError(str(error)) from None
     if not quiet:
         summary.seconds = {"wall": time.perf_counter() - started}
@@ -268,17 +270,18 @@ def tag(input_path, output, workers, config_path, overrides, quiet) -> None:
       policy-pipeline tag out/ --set tag.lexicon=my_lexicon.yaml
     """
     config = load_config(config_path, overrides, workers)
+    from pipeline.lexicon import LexiconError
+
     if Path(input_path).is_dir():
         from pipeline.batch import tag_tables
 
         try:
             summary = tag_tables(input_path, config)
-        except FileNotFoundError as error:
+        except (FileNotFoundError, LexiconError) as error:
             raise PipelineCommandError(str(error)) from None
         if not quiet:
             _print_summary(summary)
         return
-    from pipeline.lexicon import LexiconError
     from pipeline.lexicon.gazetteer import load_gazetteer
     from pipeline.tag import tagger_for
     from pipeline.tag.entities import EntityTagger
@@ -397,15 +400,16 @@ def evaluate_tagger(gold, by, errors, as_json, accuracy_out, workers, config_pat
     Example:
       policy-pipeline evaluate-tagger ../shared/eval/zh_dev2.jsonl ../shared/eval/en_dev2.jsonl --by genre
     """
+    from pipeline.lexicon import LexiconError
     from pipeline.tag import tagger_for
     from pipeline.tag.evaluate import evaluate, summary
     from pipeline.tag.records import RecordError, read_records
 
     config = load_config(config_path, overrides, workers)
-    tagger = tagger_for(config.tag)
     try:
+        tagger = tagger_for(config.tag)
         result = evaluate(tagger, read_records(gold))
-    except RecordError as error:
+    except (RecordError, LexiconError) as error:
         raise PipelineCommandError(str(error)) from None
     rows = summary(result, by)
     if accuracy_out:

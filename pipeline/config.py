@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -96,14 +97,9 @@ class TagConfig:
         if self.lexicon is not None:
             # A file that is not a lexicon (--set tag.lexicon=/etc/passwd) is one line now, not a traceback
             # after the documents are read.
-            from pipeline.lexicon import LexiconError, load_lexicon
+            from pipeline.lexicon import load_lexicon
 
-            try:
-                load_lexicon(self.lexicon)
-            except LexiconError as error:
-                more = f" (and {len(error.problems) - 2} more)" if len(error.problems) > 2 else ""
-                raise ConfigError(f"tag.lexicon: {self.lexicon} is not a valid lexicon: "
-                                  f"{'; '.join(error.problems[:2])}{more}") from None
+            _check_loads(load_lexicon, self.lexicon, "tag.lexicon", "lexicon")
 
 
 class ModelScope(StrEnum):
@@ -124,8 +120,23 @@ class EntitiesConfig:
     def validate(self) -> None:
         if self.gazetteer is not None and not Path(self.gazetteer).is_file():
             raise ConfigError(f"entities.gazetteer: file not found: {self.gazetteer}")
+        if self.gazetteer is not None:
+            from pipeline.lexicon.gazetteer import load_gazetteer
+
+            _check_loads(load_gazetteer, self.gazetteer, "entities.gazetteer", "gazetteer")
         if not self.model.strip():
             raise ConfigError("entities.model: a spaCy model name or path is required")
+
+
+def _check_loads(load: Callable[[str], object], path: str, setting: str, kind: str) -> None:
+    """A user's lexicon or gazetteer that does not load is one ConfigError naming its first problems."""
+    from pipeline.lexicon import LexiconError
+
+    try:
+        load(path)
+    except LexiconError as error:
+        more = f" (and {len(error.problems) - 2} more)" if len(error.problems) > 2 else ""
+        raise ConfigError(f"{setting}: {path} is not a valid {kind}: {'; '.join(error.problems[:2])}{more}") from None
 
 
 class Period(StrEnum):

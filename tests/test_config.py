@@ -41,6 +41,7 @@ def test_bad_settings_name_the_valid_options(override, message):
     ("[run]\nworkers = 100000\n", "run.workers must be between 0"),
     ("[io]\nmax_line_mb = 0\n", "io.max_line_mb must be between 1"),
     ("[tag]\nlexicon = \"/etc/passwd\"\n", "is not a valid lexicon"),
+    ("[entities]\ngazetteer = \"/etc/passwd\"\n", "is not a valid gazetteer"),
 ])
 def test_wrong_config_values_are_one_line_errors_before_any_work(tmp_path, toml, message):
     from click.testing import CliRunner

@@ -119,6 +119,7 @@ def run_pipeline(
         summary.notes.append(config.run.worker_warning())
     classifier = None
     if segment:
+        check_tagging_files(config)
         config = check_entity_model(config, summary)
         # Before any work: a model folder that is refused must not cost the user a whole run first.
         classifier = load_classifier(config)
@@ -248,6 +249,18 @@ def _inputs_for(out: Path, inputs: list[str], on_other_inputs: str) -> list[str]
         return [*dropped, *inputs]
     raise OtherInputs(f"{out} holds a run of other inputs; this run would drop {', '.join(dropped)} from its "
                       f"tables. Use --append to add to them, --replace to replace them, or another --out")
+
+
+def check_tagging_files(config: PipelineConfig) -> None:
+    """Load the lexicon and the gazetteer here, once, before any worker: one that cannot load (a shipped file
+    edited by hand, a file changed after the configuration was checked) raises ``LexiconError`` for the run,
+    instead of becoming the same rejection of every document."""
+    from pipeline.lexicon import load_lexicon
+    from pipeline.lexicon.gazetteer import load_gazetteer
+
+    load_lexicon(config.tag.lexicon)
+    if config.entities.enabled:
+        load_gazetteer(config.entities.gazetteer)
 
 
 def check_entity_model(config: PipelineConfig, summary: RunSummary) -> PipelineConfig:

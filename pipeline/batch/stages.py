@@ -30,7 +30,7 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
     ``sentences``, ``sentences.parquet`` and the sizes in ``documents.parquet`` (the ``segment`` stage);
     without, only the mentions and entities (re-tagging after a lexicon or gazetteer change). Input files are
     not read again."""
-    from .runner import check_entity_model
+    from .runner import check_entity_model, check_tagging_files
 
     config = config or PipelineConfig()
     out = Path(out_dir)
@@ -38,6 +38,7 @@ def analyze_tables(out_dir: str | Path, config: PipelineConfig | None = None, *,
         raise FileNotFoundError(f"no documents table in {out} (run `policy-pipeline ingest` or `run` first)")
     wall = time.perf_counter()
     summary = RunSummary(out)
+    check_tagging_files(config)
     config = check_entity_model(config, summary)
     # Rows travel with their tasks and are kept until their result is written, in order.
     stored: list[dict | None] = []

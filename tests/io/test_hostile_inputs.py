@@ -196,3 +196,28 @@ def test_text_steps_stay_linear_on_pathological_text():
     assert len(starts) == 21_000 and not is_word.any()
     zalgo = "a" + "\u0301\u0316" * 25_000 + " b"
     assert normalize_text(zalgo) == normalize_text("a" + "\u0301\u0316" * (MAX_COMBINING_RUN // 2) + " b")
+
+
+def test_a_lexicon_that_stops_loading_fails_the_run_once_and_keeps_the_tables(tmp_path, corpora):
+    """A lexicon checked when the configuration was built, then broken (edited in a notebook between two
+    runs): the run and a re-tag raise one LexiconError before any worker starts, instead of rejecting
+    every document with the same traceback, and the tables already in the folder stay as they were."""
+    from pipeline.batch import tag_tables
+    from pipeline.lexicon import LexiconError, default_lexicon_path
+
+    lexicon = tmp_path / "lexicon.yaml"
+    lexicon.write_bytes(default_lexicon_path().read_bytes())
+    config = PipelineConfig.from_dict({"tag": {"lexicon": str(lexicon)}, "run": {"workers": 2}})
+    inputs = [str(corpora / "cn_gov_work_reports" / "2021.txt"), str(corpora / "us_sotu" / "2021-04-28_Biden_joint_session.txt")]
+    out = tmp_path / "out"
+    run_pipeline(inputs, out, config)
+    mentions_before = (out / "mentions.parquet").read_bytes()
+    assert len(read_table(out, "mentions")) > 50
+
+    lexicon.write_text('version: "x"\nconcepts:\n  decoupling:\n    family: svc\n    en: ["ab"]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="3 or more literal letters"):
+        tag_tables(out, config)
+    with pytest.raises(LexiconError, match="3 or more literal letters"):
+        run_pipeline(inputs, out, config, force=True)
+    assert (out / "mentions.parquet").read_bytes() == mentions_before
+    assert set(read_table(out, "documents")["status"]) == {"ok"}
