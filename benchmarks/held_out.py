@@ -2,12 +2,18 @@
 
     .venv/bin/python benchmarks/held_out.py spans     # the span layer on a lexicon that never saw wave 2
     .venv/bin/python benchmarks/held_out.py frames    # frame models by 5-fold CV grouped by document
+    .venv/bin/python benchmarks/held_out.py share     # the classifier's SVC share at documents' proportions
 
 ``spans``: lexicon 1.0.0 as it stood before wave 2 was read (taken from git history, commit f4cf38e) tags
 the corpora; a span layer learns from those weak labels and from gold wave 1, and both are scored on wave 2
 (``../shared/eval/*_dev2.jsonl``), which neither saw.
 ``frames``: the configurations of the README's table ("Encoders, heads and context"), each fold trained on
 the other folds and on weak labels from no gold document.
+``share``: out-of-fold predictions for the gold (the shipped configuration, 5 folds grouped by document)
+are resampled to known SVC shares (0.3 to 0.9, 60 framed sentences) and set among as many unframed
+sentences as the headline documents hold (sentences of cn_gov_work_reports, us_sotu, eu_soteu without a
+lexicon mention, predicted by the shipped model); each estimator's mean estimate against the truth, and
+the slope of that line (1: a change in the share is read whole).
 Run folders go to out/held-out-*/ (incremental: a second run reuses them).
 """
 
@@ -113,8 +119,70 @@ def frames() -> None:
     show("lexicon rule (tuning data)", evaluate_model(rule, gold), None)
 
 
+def share() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from pipeline.classify import load_model
+    from pipeline.classify.data import read_examples
+    from pipeline.classify.evaluate import cross_validated_predictions, presence_probabilities
+    from pipeline.classify.train import build_model, weighted_fit
+    from pipeline.classify.weak import weak_labels
+    from pipeline.io import normalize_text
+    from pipeline.store import read_table
+
+    run = _run(REPO / "out" / "held-out-run", ["run.workers=2"])
+    gold = read_examples([shared_corpora().parent / "eval" / f"{lang}_{wave}.jsonl"
+                          for wave in ("dev", "dev2") for lang in ("zh", "en")])
+    weak = weak_labels(run, per_class=1500, seed=13, exclude_texts={normalize_text(e.text) for e in gold}).examples
+    predicted, _ = cross_validated_predictions(build_model("tfidf", {}), gold, extra=weak, folds=5,
+                                               fit=weighted_fit(0.3, {e.text for e in weak}))
+    presence = presence_probabilities(predicted.probabilities, predicted.classes)
+    scored = pd.DataFrame({"lang": [e.lang for e in gold], "label": [e.label for e in gold],
+                           "frame": predicted.predicted, "p_svc": presence["svc"], "p_gvc": presence["gvc"]})
+
+    documents = read_table(run, "documents", ["doc_id", "corpus", "jurisdiction"])
+    sentences = read_table(run, "sentences", ["doc_id", "sentence_id", "text"]).merge(documents, on="doc_id")
+    mentions = read_table(run, "mentions", ["doc_id", "sentence_id"])
+    marked = set(zip(mentions["doc_id"], mentions["sentence_id"], strict=True))
+    model = load_model(REPO / "models" / "frame-tfidf")
+
+    def estimates(rows: pd.DataFrame) -> tuple[float, float]:
+        svc, gvc = rows["frame"].isin(["svc", "both"]).sum(), rows["frame"].isin(["gvc", "both"]).sum()
+        return svc / (svc + gvc), rows["p_svc"].sum() / (rows["p_svc"].sum() + rows["p_gvc"].sum())
+
+    print("known SVC share -> mean estimate over 40 draws: counted / probabilistic")
+    for jurisdiction, corpus, lang in (("CN", "cn_gov_work_reports", "zh"), ("US", "us_sotu", "en"),
+                                       ("EU", "eu_soteu", "en")):
+        texts = sentences[sentences["corpus"] == corpus]
+        probabilities = model.predict_proba(texts["text"].tolist())
+        labels = np.asarray(model.classes_)[probabilities.argmax(axis=1)]
+        unframed_share = float((labels == "none").mean())
+        unmarked = ~np.array([key in marked for key in zip(texts["doc_id"], texts["sentence_id"], strict=True)])
+        pool_presence = presence_probabilities(probabilities[unmarked], list(model.classes_))
+        pool = pd.DataFrame({"frame": labels[unmarked], "p_svc": pool_presence["svc"],
+                             "p_gvc": pool_presence["gvc"]})
+        lang_gold = scored[scored["lang"] == lang]
+        svc, gvc = lang_gold[lang_gold["label"] == "svc"], lang_gold[lang_gold["label"] == "gvc"]
+        added = int(60 * unframed_share / (1 - unframed_share))
+        cells, rows = [], []
+        for truth in (0.3, 0.5, 0.7, 0.9):
+            draws = []
+            for draw in range(40):
+                framed = pd.concat([svc.sample(round(60 * truth), replace=True, random_state=draw),
+                                    gvc.sample(60 - round(60 * truth), replace=True, random_state=1000 + draw)])
+                draws.append(estimates(pd.concat([framed, pool.sample(added, replace=True, random_state=draw)])))
+            counted, probabilistic = np.mean(draws, axis=0)
+            rows.append((truth, counted, probabilistic))
+            cells.append(f"{truth:.1f} -> {counted:.2f} / {probabilistic:.2f}")
+        table = np.array(rows)
+        slopes = [np.polyfit(table[:, 0], table[:, column], 1)[0] for column in (1, 2)]
+        print(f"{jurisdiction} ({unframed_share:.1%} of sentences unframed, {added} beside 60 framed): "
+              f"{'; '.join(cells)}; slope {slopes[0]:.2f} / {slopes[1]:.2f}")
+
+
 if __name__ == "__main__":
-    jobs = {"spans": spans, "frames": frames}
+    jobs = {"spans": spans, "frames": frames, "share": share}
     if len(sys.argv) != 2 or sys.argv[1] not in jobs:
         sys.exit(f"usage: {sys.argv[0]} {'|'.join(jobs)}")
     jobs[sys.argv[1]]()

@@ -187,12 +187,12 @@ RETRAIN = [
          "        rows.append({'model': model, 'lang': lang, 'svc present F1': cell(presence['svc_present']),\n"
          "                     'gvc present F1': cell(presence['gvc_present']),\n"
          "                     'SVC share (gold)': round(share['gold'], 3),\n"
-         "                     'share error': round(share['probabilistic']['error'], 3),\n"
+         "                     'share error': round(share['classify_and_count']['error'], 3),\n"
          "                     '4-label macro-F1': round(results[lang]['macro_f1'], 3)})\n"
          "pd.DataFrame(rows)"),
     md("With a few dozen test sentences per language the intervals are wide: differences between versions inside "
-       "them are not evidence. The share error is the probabilistic estimate (mean `p_svc` over mean `p_svc` + "
-       "`p_gvc`) minus the gold share."),
+       "them are not evidence. The share error is the counted estimate (svc over svc + gvc decided sentences, as "
+       "the trend tables count them) minus the gold share."),
     md("Each model folder carries its card: training data and hashes, labels, parameters, metrics, code version."),
     code("print((work / 'v2' / 'README.md').read_text(encoding='utf-8')[:1200])"),
 ]

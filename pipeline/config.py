@@ -147,6 +147,18 @@ class Period(StrEnum):
     MONTH = "month"
 
 
+class ClassifierShare(StrEnum):
+    """How the trend tables estimate the classifier's SVC share of a cell."""
+
+    # svc / (svc + gvc) decided sentences, a `both` on each side. Sentences decided `none` add nothing.
+    COUNTED = "counted"
+    # sum p_svc / (sum p_svc + sum p_gvc): right only where most sentences frame something (a gold-like
+    # sample). In whole documents 95-99% of sentences frame nothing and each adds its small p_svc and p_gvc,
+    # so the share is pulled to the ratio the model gives an unframed sentence (README, "The classifier's
+    # SVC share in the trend tables").
+    PROBABILISTIC = "probabilistic"
+
+
 class GroupBy(StrEnum):
     """What splits a jurisdiction's documents in trend tables (beside language)."""
 
@@ -171,6 +183,7 @@ class TrendsConfig:
     # the tagger's precision and recall per concept for measurement-error intervals: "shipped", "none" or a
     # file from `evaluate-tagger --accuracy-out`
     tagger_accuracy: str = "shipped"
+    classifier_share: ClassifierShare = ClassifierShare.COUNTED  # the classifier's shift index: see the enum
 
     def validate(self) -> None:
         from pipeline.aggregate.measurement import AccuracyError, load_accuracy

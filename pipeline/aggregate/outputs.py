@@ -36,10 +36,10 @@ def write_trends(out_dir: str | Path, config: PipelineConfig | None = None) -> T
     frames_path = out / TABLE_FILES["frames"]
     if frames_path.is_file():  # a classifier ran: its shift index beside the lexicon's
         from pipeline.aggregate.trends import classifier_shift
-        from pipeline.classify.predict import frames_metadata
+        from pipeline.classify.predict import frames_metadata, stored_share_errors
 
         frames = read_table(out, "frames")
-        share_rmse = frames_metadata(frames_path).get("share_rmse") or {}
+        share_rmse = stored_share_errors(frames_metadata(frames_path), config.trends.classifier_share)
         trends.shift = trends.shift.merge(classifier_shift(tables, frames, config.trends, share_rmse),
                                           on=list(CELL), how="left")
     write_table(out / TABLE_FILES["trends"], pa.Table.from_pandas(trends.trends, preserve_index=False))

@@ -302,11 +302,13 @@ def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConf
                      share_rmse: dict[str, float] | None = None) -> pd.DataFrame:
     """The shift index from a classifier's sentence frames, per cell.
 
-    With ``p_svc``/``p_gvc`` in the frames (models with the codebook's labels), the share is
-    *probabilistic*: sum of p_svc / (sum of p_svc + sum of p_gvc) over the cell's sentences, which on
-    held-out gold was closer to the gold share than counting decided labels and than the adjusted
-    count (README, "Presence and the SVC share"). Without them it is the *counted* share, a ``both``
-    sentence counting on each side. ``clf_method`` says which. ``clf_n_*`` count decided labels either way.
+    By default (``config.classifier_share = counted``) the share counts decided labels: svc / (svc + gvc)
+    sentences, a ``both`` sentence on each side. With ``probabilistic`` and ``p_svc``/``p_gvc`` in the
+    frames (models with the codebook's labels) it is sum of p_svc / (sum of p_svc + sum of p_gvc) over the
+    cell's sentences. That was the closer estimate on gold samples, where most sentences frame something;
+    in whole documents the unframed sentences' small probabilities outweigh the framed ones and the share
+    barely moves with the truth (README, "The classifier's SVC share in the trend tables"). ``clf_method``
+    says which was used. ``clf_n_*`` count decided labels either way.
 
     Two intervals: ``clf_svc_share_low/high`` from resampling documents (sentences when the cell has one
     document), as the lexicon's; and ``clf_svc_share_me_low/me_high``, which also carries the classifier's
@@ -318,7 +320,8 @@ def classifier_shift(tables: RunTables, frames: pd.DataFrame, config: TrendsConf
     share_rmse = share_rmse or {}
     documents, _ = cell_documents(tables, config)
     labels = ("svc", "gvc", "both")
-    probabilistic = {"p_svc", "p_gvc"} <= set(frames.columns) and frames[["p_svc", "p_gvc"]].notna().all().all()
+    probabilistic = (config.classifier_share == "probabilistic" and {"p_svc", "p_gvc"} <= set(frames.columns)
+                     and frames[["p_svc", "p_gvc"]].notna().all().all())
     frames = frames.assign(**{f"is_{label}": (frames["frame"] == label).astype(float) for label in labels})
     if not probabilistic:
         frames = frames.assign(p_svc=frames["is_svc"] + frames["is_both"], p_gvc=frames["is_gvc"] + frames["is_both"])

@@ -39,20 +39,34 @@ def predict_records(model, paths) -> list[dict]:
             for index, (example, row) in enumerate(zip(examples, probabilities, strict=True))]
 
 
-def share_errors(card: dict) -> dict[str, float]:
-    """Per language, the root-mean-square error of the model's probabilistic SVC share in its card's
-    cross-validated estimate (``train --cv``): how far the share of held-out gold sentences was from the
-    gold share, bias and spread together. Empty when the card has no such estimate."""
+# The card's name for each way the trend tables estimate the share (config.ClassifierShare).
+_CARD_ESTIMATES = {"counted": "classify_and_count", "probabilistic": "probabilistic"}
+
+
+def share_errors(card: dict, method: str = "counted") -> dict[str, float]:
+    """Per language, the root-mean-square error of the model's SVC share estimated by ``method``
+    (``counted`` or ``probabilistic``) in its card's cross-validated estimate (``train --cv``): how far the
+    share of held-out gold sentences was from the gold share, bias and spread together. Empty when the card
+    has no such estimate."""
     def step(value, key):
         return value.get(key) if isinstance(value, dict) else None
 
     cross_validated = step(step(card, "metrics"), "cross_validated")
     errors = {}
     for lang, scores in (cross_validated.items() if isinstance(cross_validated, dict) else ()):
-        rmse = step(step(step(step(scores, "presence"), "svc_share"), "probabilistic"), "rmse")
+        rmse = step(step(step(step(scores, "presence"), "svc_share"), _CARD_ESTIMATES[str(method)]), "rmse")
         if lang != "all" and isinstance(rmse, int | float) and np.isfinite(rmse):
             errors[lang] = float(rmse)
     return errors
+
+
+def stored_share_errors(metadata: dict, method: str) -> dict[str, float]:
+    """The share errors :func:`classify_run` stored beside the frames, for ``method``. A table written
+    before both were stored holds the probabilistic ones only: a counted share then gets no ME interval."""
+    stored = metadata.get("share_rmse") or {}
+    if stored and not any(isinstance(value, dict) for value in stored.values()):
+        return dict(stored) if str(method) == "probabilistic" else {}
+    return dict(stored.get(str(method)) or {})
 
 
 CHUNK = 10_000  # sentences per task when the workers predict
@@ -85,7 +99,8 @@ def classify_run(out_dir: str | Path, model, batch: int = 2000, *, card: dict | 
     if not codebook:
         p_svc = p_gvc = [None] * len(frames)
     schema = FRAMES.with_metadata({FRAMES_METADATA: json.dumps(
-        {"share_rmse": share_errors(card or {}), "labels": classes}).encode()})
+        {"share_rmse": {method: share_errors(card or {}, method) for method in _CARD_ESTIMATES},
+         "labels": classes}).encode()})
     table = pa.table({"doc_id": sentences["doc_id"].tolist(), "sentence_id": sentences["sentence_id"].tolist(),
                       "frame": frames, "confidence": confidences, "scores": scores, "p_svc": p_svc,
                       "p_gvc": p_gvc}, schema=schema)
@@ -136,8 +151,8 @@ def predict_with(model_dir: str, texts: list[str]):
 
 
 def frames_metadata(path: str | Path) -> dict:
-    """What :func:`classify_run` stored beside the frames (``share_rmse`` per language); empty for a
-    frames table written before it did."""
+    """What :func:`classify_run` stored beside the frames (``share_rmse`` per estimate and language, read
+    with :func:`stored_share_errors`); empty for a frames table written before it did."""
     import pyarrow.parquet as pq
 
     metadata = pq.read_schema(path).metadata or {}

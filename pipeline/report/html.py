@@ -103,11 +103,12 @@ def classifier_chart(clf_shift: pd.DataFrame, min_sentences: int = MIN_SHIFT_MEN
     rows = rows[rows["clf_n_svc"] + rows["clf_n_gvc"] + 2 * rows["clf_n_both"] >= min_sentences]
     method = rows["clf_method"].iloc[0] if "clf_method" in rows and len(rows) else "counted"
     with_error = "clf_svc_share_me_low" in rows and rows["clf_svc_share_me_low"].notna().any()
+    # kept short: the title is one line of the chart's width
     formula = "sum p_svc / (p_svc + p_gvc)" if method == "probabilistic" else "svc / (svc + gvc) sentences"
-    band = "interval with the classifier's error" if with_error else "sampling interval"
+    band = "interval with its error" if with_error else "sampling interval"
     low, high = ("clf_svc_share_me_low", "clf_svc_share_me_high") if with_error else ("clf_svc_share_low",
                                                                                          "clf_svc_share_high")
-    return Chart(f"Classifier SVC share: {formula}; {band} (periods with {min_sentences}+ framed sentences)",
+    return Chart(f"Classifier SVC share, {formula}; {band}; {min_sentences}+ framed sentences",
                  "SVC share", [
                      Series(jurisdiction, [Point(r.period, _nan(r.clf_svc_share), _nan(getattr(r, low)),
                                                  _nan(getattr(r, high)), f"clf|{jurisdiction}|{r.period}",
@@ -325,11 +326,12 @@ def build_report(out_dir: str | Path, config: PipelineConfig | None = None, evid
     classifier_svg, classifier_evidence = "", {}
     if (out / TABLE_FILES["frames"]).is_file():  # the run had --classifier: its index beside the lexicon's
         from pipeline.aggregate.trends import classifier_shift
-        from pipeline.classify.predict import frames_metadata
+        from pipeline.classify.predict import frames_metadata, stored_share_errors
 
         # the same share and intervals as shift.parquet: every column, and the model's share error
         frames = read_table(out, "frames")
-        share_rmse = frames_metadata(out / TABLE_FILES["frames"]).get("share_rmse") or {}
+        share_rmse = stored_share_errors(frames_metadata(out / TABLE_FILES["frames"]),
+                                         config.trends.classifier_share)
         clf_shift = _since(classifier_shift(tables, frames, config.trends, share_rmse), since)
         classifier_svg = render_panels(classifier_chart(clf_shift, min_mentions))
         classifier_evidence = _classifier_evidence(out, _since(documents, since), evidence_per_cell)

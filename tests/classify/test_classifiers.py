@@ -246,9 +246,10 @@ def test_run_with_a_classifier_adds_frames_and_its_shift_index(headline_run, tmp
     in_2021 = frames[frames["doc_id"].isin(ids)]
     assert cn["clf_n_svc"] == (in_2021["frame"] == "svc").sum()
     assert cn["clf_svc_share_low"] <= cn["clf_svc_share"] <= cn["clf_svc_share_high"]
-    # the share is the probabilities' (the default model's codebook labels), its error from the card's CV
-    assert cn["clf_method"] == "probabilistic"
-    assert cn["clf_svc_share"] == pytest.approx(in_2021["p_svc"].sum() / (in_2021["p_svc"] + in_2021["p_gvc"]).sum())
+    # the share counts decided labels (a `both` on each side), its error from the card's CV
+    assert cn["clf_method"] == "counted"
+    svc, gvc = in_2021["frame"].isin(["svc", "both"]).sum(), in_2021["frame"].isin(["gvc", "both"]).sum()
+    assert cn["clf_svc_share"] == pytest.approx(svc / (svc + gvc))
     assert cn["clf_svc_share_me_low"] <= cn["clf_svc_share_low"] and cn["clf_svc_share_me_high"] >= cn[
         "clf_svc_share_high"]
     manifest = json.loads((copy / "run.json").read_text(encoding="utf-8"))

@@ -85,7 +85,7 @@ def test_cross_validation_keeps_each_document_in_one_fold():
     assert set(held_out.values()) == {1}  # each document is scored in exactly one fold
 
 
-def test_classifier_share_is_probabilistic_and_its_error_widens_the_interval():
+def test_classifier_share_counts_decided_labels_and_its_error_widens_the_interval():
     import pandas as pd
 
     from pipeline.aggregate.tables import RunTables
@@ -103,11 +103,12 @@ def test_classifier_share_is_probabilistic_and_its_error_widens_the_interval():
     tables = RunTables(Path("."), documents, pd.DataFrame(columns=["doc_id"]), 0)
     config = TrendsConfig(resamples=500)
     plain = classifier_shift(tables, frames, config).iloc[-1]
-    assert plain["clf_method"] == "probabilistic"
-    assert plain["clf_svc_share"] == pytest.approx(p_svc.sum() / (p_svc.sum() + p_gvc.sum()))
+    assert plain["clf_method"] == "counted"
+    assert plain["clf_svc_share"] == pytest.approx((p_svc > p_gvc).mean())
     assert np.isnan(plain["clf_svc_share_me_low"])  # no error estimate, no ME interval
-    rmse = share_errors(read_card(DEFAULT_MODEL))
-    assert set(rmse) == {"zh", "en"} and all(0 < value < 0.2 for value in rmse.values())
+    for method in ("counted", "probabilistic"):
+        rmse = share_errors(read_card(DEFAULT_MODEL), method)
+        assert set(rmse) == {"zh", "en"} and all(0 < value < 0.2 for value in rmse.values())
     widths = []
     for error in (rmse["zh"], 0.15):
         row = classifier_shift(tables, frames, config, {"zh": error}).iloc[-1]
@@ -115,9 +116,39 @@ def test_classifier_share_is_probabilistic_and_its_error_widens_the_interval():
         assert row["clf_svc_share"] <= row["clf_svc_share_high"] <= row["clf_svc_share_me_high"]
         widths.append(row["clf_svc_share_me_high"] - row["clf_svc_share_me_low"])
     assert widths[1] > widths[0] > plain["clf_svc_share_high"] - plain["clf_svc_share_low"]
-    counted = classifier_shift(tables, frames.drop(columns=["p_svc", "p_gvc"]), config).iloc[-1]
-    assert counted["clf_method"] == "counted"
-    assert counted["clf_svc_share"] == pytest.approx((p_svc > p_gvc).mean())
+    probabilistic = TrendsConfig(resamples=500, classifier_share="probabilistic")
+    row = classifier_shift(tables, frames, probabilistic).iloc[-1]
+    assert row["clf_method"] == "probabilistic"
+    assert row["clf_svc_share"] == pytest.approx(p_svc.sum() / (p_svc.sum() + p_gvc.sum()))
+    # a model without the codebook's labels has no probabilities to sum: it is counted, and says so
+    row = classifier_shift(tables, frames.drop(columns=["p_svc", "p_gvc"]), probabilistic).iloc[-1]
+    assert row["clf_method"] == "counted" and row["clf_svc_share"] == pytest.approx((p_svc > p_gvc).mean())
+
+
+def test_unframed_sentences_move_the_probabilistic_share_not_the_counted_one():
+    """Why the trend tables count decided labels: 900 sentences the model calls unframed, each with the
+    small p_svc and p_gvc it gives such a sentence, beside 60 framed ones (a document's proportions) pull
+    the probabilistic share to the ratio of those small numbers; the counted share does not see them."""
+    import pandas as pd
+
+    from pipeline.aggregate.tables import RunTables
+    from pipeline.aggregate.trends import classifier_shift
+    from pipeline.config import TrendsConfig
+
+    documents = pd.DataFrame({"doc_id": ["d0", "d1"], "year": [2020, 2020], "jurisdiction": ["US"] * 2,
+                              "corpus": ["c"] * 2, "lang": ["en"] * 2, "doc_type": [None] * 2})
+    tables = RunTables(Path("."), documents, pd.DataFrame(columns=["doc_id"]), 0)
+    framed = pd.DataFrame({"frame": ["svc"] * 15 + ["gvc"] * 45, "p_svc": [0.9] * 15 + [0.1] * 45,
+                           "p_gvc": [0.1] * 15 + [0.9] * 45})
+    unframed = pd.DataFrame({"frame": ["none"] * 900, "p_svc": [0.06] * 900, "p_gvc": [0.02] * 900})
+    frames = pd.concat([framed, unframed], ignore_index=True)
+    frames = frames.assign(doc_id=[f"d{i % 2}" for i in range(len(frames))], sentence_id=range(len(frames)))
+    shares = {method: classifier_shift(tables, frames, TrendsConfig(resamples=0, classifier_share=method))
+              .iloc[-1]["clf_svc_share"] for method in ("counted", "probabilistic")}
+    assert shares["counted"] == pytest.approx(15 / 60)
+    assert shares["probabilistic"] == pytest.approx((15 * 0.9 + 45 * 0.1 + 900 * 0.06)
+                                                    / (60 * 1.0 + 900 * 0.08))
+    assert shares["probabilistic"] > 0.5 > shares["counted"]
 
 
 def test_retraining_from_python_as_the_readme_shows(tmp_path):

@@ -208,7 +208,8 @@ def test_a_lexicon_that_stops_loading_fails_the_run_once_and_keeps_the_tables(tm
     lexicon = tmp_path / "lexicon.yaml"
     lexicon.write_bytes(default_lexicon_path().read_bytes())
     config = PipelineConfig.from_dict({"tag": {"lexicon": str(lexicon)}, "run": {"workers": 2}})
-    inputs = [str(corpora / "cn_gov_work_reports" / "2021.txt"), str(corpora / "us_sotu" / "2021-04-28_Biden_joint_session.txt")]
+    inputs = [str(corpora / "cn_gov_work_reports" / "2021.txt"),
+              str(corpora / "us_sotu" / "2021-04-28_Biden_joint_session.txt")]
     out = tmp_path / "out"
     run_pipeline(inputs, out, config)
     mentions_before = (out / "mentions.parquet").read_bytes()
