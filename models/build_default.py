@@ -60,7 +60,8 @@ def main() -> None:
              f"Because the gold is in the training data, "
              f"scores on it are not an estimate: metrics.cross_validated is (5 folds over the gold grouped by "
              f"document, weak labels in every fold's training data, none from a gold document). Its SVC share "
-             f"error (presence.svc_share.probabilistic.rmse per language) widens the classifier's shift "
+             f"error (presence.svc_share.classify_and_count.rmse per language, the trend tables' counted share; "
+             f".probabilistic.rmse with trends.classifier_share = probabilistic) widens the classifier's shift "
              f"intervals in the trend tables. Rebuild with models/build_default.py.")
     _, path = train([str(p) for p in gold], "tfidf", OUT, weak=[str(weak_path)], weak_ratio=WEAK_RATIO, cv_folds=5,
                     notes=notes)

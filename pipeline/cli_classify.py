@@ -82,12 +82,14 @@ def _print_scores(title: str, result: dict) -> None:
                               f"{values['recall']:.3f}", f"[bold]{values['f1']:.3f}[/] ({low:.2f}-{high:.2f})",
                               str(values["support"]))
         share = scores.get("presence", {}).get("svc_share")
-        if share:
-            estimate = share["probabilistic"]
-            low, high = estimate["error_ci"]
-            table.add_row(lang, "SVC share: gold / estimated", "", "",
-                          f"{share['gold']:.3f} / {estimate['estimate']:.3f} (error {estimate['error']:+.3f}, "
-                          f"{low:+.2f} to {high:+.2f})", "")
+        # counted first: the trend tables' estimate (trends.classifier_share)
+        for name, key in (("counted", "classify_and_count"), ("probabilistic", "probabilistic")):
+            if share and key in share:
+                estimate = share[key]
+                low, high = estimate["error_ci"]
+                table.add_row(lang, f"SVC share: gold / {name}", "", "",
+                              f"{share['gold']:.3f} / {estimate['estimate']:.3f} (error {estimate['error']:+.3f}, "
+                              f"{low:+.2f} to {high:+.2f})", "")
     stdout.print(table)
     for lang, scores in result.items():
         if isinstance(scores, dict) and "confusion" in scores and lang != "all":
@@ -376,7 +378,8 @@ def compare(model_dirs, data, baseline, as_json) -> None:
         return
     # Plain aligned lines fit 80 columns; per-label F1 is in --json and in `classify evaluate`.
     stdout.print("model comparison: presence F1 (95% interval), the SVC share's error\n"
-                 "(probabilistic estimate - gold), and macro-F1 over four labels for reference", highlight=False)
+                 "(counted estimate - gold, as the trend tables count), and macro-F1 over four labels for reference",
+                 highlight=False)
     stdout.print(f"{'lang':<5}{'svc present F1':<19}{'gvc present F1':<19}{'share err':>9}  {'4-label macro-F1':<17}",
                  highlight=False)
     for folder, result in results.items():
@@ -385,7 +388,7 @@ def compare(model_dirs, data, baseline, as_json) -> None:
             scores = result[lang]
             presence = scores.get("presence", {})
             low, high = scores["macro_f1_ci"]
-            error = f"{presence['svc_share']['probabilistic']['error']:+.3f}" if presence else "-"
+            error = f"{presence['svc_share']['classify_and_count']['error']:+.3f}" if presence else "-"
             stdout.print(f"{lang:<5}{_presence_cell(presence.get('svc_present')):<19}"
                          f"{_presence_cell(presence.get('gvc_present')):<19}{error:>9}  "
                          f"{scores['macro_f1']:.3f} ({low:.2f}-{high:.2f})", highlight=False)
