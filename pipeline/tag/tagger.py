@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.config import NegationMode, OverlapPolicy, TagConfig
+from pipeline.io.chinese_script import to_simplified
 from pipeline.lexicon import Lexicon, Term, load_lexicon
 from pipeline.tag.learned import SpanModel, load_span_model
 from pipeline.tag.mention import Mention, NearMiss
@@ -121,11 +122,12 @@ class FrameTagger:
         token_ends: np.ndarray | None = None,
         near_misses: list[NearMiss] | None = None,
     ) -> list[Mention]:
-        """Mentions in ``text`` (offsets into it). ``view`` is the simplified matching view (same length);
-        ``sentences`` bound context windows (default: the text's own sentences); token spans, when given,
-        enforce ``align_to_tokens`` rules. Refused matches are appended to ``near_misses`` if a list is
-        passed."""
-        view = text if view is None else view
+        """Mentions in ``text`` (offsets into it). ``view`` is the simplified matching view (same length;
+        default: ``text`` converted character for character, so traditional script matches as it does in
+        ``run`` and ``lexicon explain``); ``sentences`` bound context windows (default: the text's own
+        sentences); token spans, when given, enforce ``align_to_tokens`` rules. Refused matches are appended
+        to ``near_misses`` if a list is passed."""
+        view = to_simplified(text) if view is None else view
         if sentences is None:
             sentences = sentence_spans(view)
         sentence_starts = [start for start, _ in sentences]

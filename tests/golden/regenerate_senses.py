@@ -371,6 +371,8 @@ CASES = [
     ("cn_gov_work_reports", "强化科技战略支撑", "geopolitical_competition", 0, "科技战略 is science strategy"),
     ("cn_laws_regulations", "公共航空运输企业不得运输法律、行政法规规定的禁运物品", "export_controls_sanctions", 0,
      "禁运物品 are goods barred from a flight"),
+    ("cn_gov_work_reports", "實行這種禁運和歧視政策", "export_controls_sanctions", 2,
+     "the embargo on China, twice, in traditional script (FrameTagger.tag converts it, as run does)"),
     ("cn_cpc_congress_reports", "万事万物是相互联系、相互依存的", "economic_interdependence", 0,
      "all things depend on each other: philosophy, not economies"),
     ("cn_cpc_congress_reports", "国与国相互依存日益紧密", "economic_interdependence", 1,
