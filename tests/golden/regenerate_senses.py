@@ -422,6 +422,13 @@ CASES = [
     ("us_wh_presidential_remarks", "pride and hope is being brought back", "reshoring", 0,
      "pride brought back, not jobs"),
     ("eu_eurlex_legal_acts", "inland waterways or near-shore environments", "reshoring", 0, "near the shore"),
+    ("eu_eurlex_legal_acts", "helicopters and vessels, as listed in Annex XI", "export_controls_sanctions", 1,
+     "'It shall be prohibited to sell, supply, transfer or export': the EU's restrictive-measures formula"),
+    ("eu_eurlex_legal_acts", "adjusts the scope of the sanctions in regard to the freezing of funds",
+     "export_controls_sanctions", 2, "sanctions and the embargo; 'the embargo on the supply, sale or transfer of "
+     "arms' is one expression, not two"),
+    ("us_wh_fact_sheets", "secure the country’s supply chains, and strengthen", "supply_chain_security", 1,
+     "'the country's' between 'secure' and the chains"),
 ]
 
 
