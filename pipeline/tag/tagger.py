@@ -135,6 +135,9 @@ class FrameTagger:
         token_end_set = set(token_ends.tolist()) if token_ends is not None else None
 
         accepted: list[_Candidate] = []
+        # Two rules of one concept that match the same characters are one mention, not a counted one and an
+        # uncounted twin ("open markets" is found by two rules): the first rule in lexicon order names it.
+        same_span: dict[tuple[int, int, str], int] = {}
         matched: list[tuple[int, int, int]] = []  # (sentence, start, end) of every match, refused ones too
         for term, start, end in self.candidates(view):
             index = max(0, bisect.bisect_right(sentence_starts, start) - 1)
@@ -145,6 +148,13 @@ class FrameTagger:
                 if near_misses is not None:
                     near_misses.append(NearMiss(term.term_id, term.concept_id, start, end, text[start:end], why))
                 continue
+            key = (start, end, term.concept_id)
+            if key in same_span:
+                earlier = same_span[key]
+                if _rule_number(term) < _rule_number(accepted[earlier].term):
+                    accepted[earlier] = _Candidate(term, start, end, index)
+                continue
+            same_span[key] = len(accepted)
             accepted.append(_Candidate(term, start, end, index))
 
         counted = self._resolve_overlaps(accepted)
@@ -268,6 +278,11 @@ class FrameTagger:
                 counted[i] = True
                 added.append(candidate)
         return counted
+
+
+def _rule_number(term: Term) -> int:
+    """The term's position among its concept's terms of its language (the ``n`` of ``concept/lang/n``)."""
+    return int(term.term_id.rsplit("/", 1)[1])
 
 
 def tag_segmented(tagger: FrameTagger, document, segmented, *, near_misses: list[NearMiss] | None = None

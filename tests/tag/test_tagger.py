@@ -12,6 +12,7 @@ from pipeline.cli import main
 from pipeline.config import OverlapPolicy
 from pipeline.tag import FrameTagger, NearMiss
 from pipeline.tag.records import tag_text
+from tests.conftest import real_text
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,22 @@ def test_nested_matches_are_kept_but_the_longest_counts(tagger):
     assert ("supply_chain", "供应链") in nested and ("supply_chain_security", "供应链安全") in nested
     every = FrameTagger(tagger.lexicon, overlap=OverlapPolicy.ALL).tag("维护产业链供应链安全稳定。")
     assert all(m.counted for m in every) and len(every) == len(mentions)
+
+
+def test_two_rules_matching_the_same_characters_make_one_mention(tagger):
+    # The 1987 strategy says "open markets" where two openness rules match the same characters; before, the
+    # second made an uncounted twin row, and under overlap=all a second counted mention.
+    text = real_text("us_nss", "1987_nss")
+    rules = [term.term_id for term in tagger.lexicon.en_terms
+             if term.concept_id == "free_trade_openness" and term.regex.fullmatch("open markets")]
+    assert len(rules) >= 2
+    for overlap in (OverlapPolicy.LONGEST, OverlapPolicy.ALL):
+        mentions = FrameTagger(tagger.lexicon, overlap=overlap).tag(text)
+        spans = [(m.start, m.end, m.concept) for m in mentions]
+        assert len(spans) == len(set(spans))
+        opened = [m for m in mentions if m.text.lower() == "open markets"]
+        assert opened and all(m.counted for m in opened)
+        assert {m.rule for m in opened} == {rules[0]}  # the first of those rules in the file
 
 
 def test_offsets_resolve_and_traditional_text_matches_through_its_view(tagger):
