@@ -8,7 +8,8 @@ fast and right for "oppose protectionism", but a window cannot tell what a cue n
 - "protect against threats to our national security": the object of *against* is *threats*;
 - "we did not get rid of our dependency on oil": a negated removal keeps the dependency;
 - "not only for market access but also ...": *not only* adds, it does not deny;
-- "imports will not threaten to impair the national security": a negated harm keeps what it would harm;
+- "imports will not threaten to impair the national security", "will not put our national security at risk":
+  a negated harm keeps what it would harm;
 - "I have not hesitated to use the Defense Production Act": litotes affirms; "whether or not" asks.
 
 So a window hit is only a candidate. The sentence is parsed (spaCy's English model, tagger and parser
@@ -35,6 +36,8 @@ REMOVALS = {"rid", "end", "reduce", "eliminate", "overcome", "remove", "abandon"
 # "not violate any trade agreements" name the goal or the agreement as something to keep.
 HARMS = {"threaten", "impair", "undermine", "weaken", "harm", "jeopardize", "jeopardise", "endanger",
          "compromise", "damage", "hurt", "erode", "violate", "breach", "imperil", "circumvent", "evade"}
+PUTTING = {"put", "puts", "putting", "place", "places", "placing"}
+AT_RISK = {"risk", "jeopardy", "danger"}
 # Litotes: not hesitating, failing or ignoring affirms ("I have not hesitated to use the Defense Production Act",
 # "we cannot ignore our dependence on ...").
 LITOTES = {"hesitate", "hesitated", "fail", "failed", "ignore", "neglect", "overlook", "forget", "cease"}
@@ -144,9 +147,18 @@ def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False)
         predicate = predicate.head
     own = {predicate.lower_, predicate.lemma_.lower()}
     words = own | {child.lower_ for child in predicate.children if child.dep_ in ("acomp", "prt", "dobj")}
-    if words & REMOVALS or own & (HARMS | LITOTES):
+    if words & REMOVALS or own & (HARMS | LITOTES) or _puts_at_risk(predicate):
         return False
     return _reaches(predicate, head, inside)
+
+
+def _puts_at_risk(predicate) -> bool:
+    """A harm said with a phrase: "will not put America's national security at risk", "will not put at risk
+    the security of energy supply" (the EU gas directive's certification formula) keep the security."""
+    if predicate.lemma_.lower() not in PUTTING and predicate.lower_ not in PUTTING:
+        return False
+    return any(child.dep_ == "prep" and child.lower_ == "at"
+               and any(grand.lower_ in AT_RISK for grand in child.children) for child in predicate.children)
 
 
 def _after(token, *words: str) -> bool:

@@ -57,6 +57,10 @@ CASES = [
      False, "'not only ... but' adds, with or without 'also'"),
     ("us_wh_presidential_remarks", "This is not in our national security interest", "national_security", True,
      "a denied claim about the interest: the negation stays"),
+    ("us_presidential_speeches_millercenter", "It will not put America's national security at risk",
+     "national_security", False, "a negated harm said with 'put ... at risk': the security is kept"),
+    ("eu_eurlex_legal_acts", "will not put at risk the security of energy supply to the Union",
+     "supply_chain_security", False, "the certification formula: a negated 'put at risk' keeps the security"),
 ]
 
 
