@@ -147,16 +147,15 @@ def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False)
         predicate = predicate.head
     own = {predicate.lower_, predicate.lemma_.lower()}
     words = own | {child.lower_ for child in predicate.children if child.dep_ in ("acomp", "prt", "dobj")}
-    if words & REMOVALS or own & (HARMS | LITOTES) or _puts_at_risk(predicate):
+    if words & REMOVALS or own & (HARMS | LITOTES) or (own & PUTTING and _at_risk(predicate)):
         return False
     return _reaches(predicate, head, inside)
 
 
-def _puts_at_risk(predicate) -> bool:
-    """A harm said with a phrase: "will not put America's national security at risk", "will not put at risk
-    the security of energy supply" (the EU gas directive's certification formula) keep the security."""
-    if predicate.lemma_.lower() not in PUTTING and predicate.lower_ not in PUTTING:
-        return False
+def _at_risk(predicate) -> bool:
+    """Whether the predicate says "... at risk": with *put* or *place* a harm said as a phrase ("will not put
+    America's national security at risk", "will not put at risk the security of energy supply", the EU gas
+    directive's certification formula), which keeps the security as the verbs in HARMS do."""
     return any(child.dep_ == "prep" and child.lower_ == "at"
                and any(grand.lower_ in AT_RISK for grand in child.children) for child in predicate.children)
 
