@@ -10,7 +10,12 @@ fast and right for "oppose protectionism", but a window cannot tell what a cue n
 - "not only for market access but also ...": *not only* adds, it does not deny;
 - "imports will not threaten to impair the national security", "will not put our national security at risk":
   a negated harm keeps what it would harm;
-- "I have not hesitated to use the Defense Production Act": litotes affirms; "whether or not" asks.
+- "I have not hesitated to use the Defense Production Act": litotes affirms; "whether or not" asks;
+- "controls would not protect our national security", "not related to the national security", "is not enough
+  to win the economic competition": a negated benefit, relation or sufficiency keeps the goal it is about;
+- "without compromising national security", "cannot exist without economic security", "Without a secure
+  supply chain, a disruption could ...": *without* before a harm or benefit, after a negated predicate, or
+  fronted as a condition says the thing is needed; "aggression against our security interests" names a target.
 
 So a window hit is only a candidate. The sentence is parsed (spaCy's English model, tagger and parser
 only) and the cue keeps the flag when the mention is what it governs: the object or complement of a
@@ -35,7 +40,20 @@ REMOVALS = {"rid", "end", "reduce", "eliminate", "overcome", "remove", "abandon"
 # A negated harm keeps what it would harm: "imports will not threaten to impair the national security",
 # "not violate any trade agreements" name the goal or the agreement as something to keep.
 HARMS = {"threaten", "impair", "undermine", "weaken", "harm", "jeopardize", "jeopardise", "endanger",
-         "compromise", "damage", "hurt", "erode", "violate", "breach", "imperil", "circumvent", "evade"}
+         "compromise", "damage", "hurt", "erode", "violate", "breach", "imperil", "circumvent", "evade",
+         "sacrifice", "risk"}
+# A negated benefit, relation or sufficiency keeps the goal it is about: "rigid export controls would not protect
+# our national security", "information not clearly related to the national security", "education is not enough
+# to win the economic competition".
+BENEFITS = {"benefit", "enhance", "protect", "safeguard", "serve", "advance", "strengthen", "bolster", "improve",
+            "ensure", "guarantee", "secure"}
+RELATIONS = {"related", "relevant", "linked", "connected", "tied", "pertinent", "germane", "applicable"}
+SUFFICIENCY = {"enough", "sufficient", "adequate"}
+# Nouns of hostile acts: "against" after them names a target, not an opposition ("aggression against our
+# security interests"; but "the fight, measures or war against protectionism" oppose it).
+TARGETING = {"aggression", "attack", "attacks", "threat", "threats", "crime", "crimes", "offence", "offences",
+             "offense", "offenses", "discrimination", "retaliation", "violence", "hostility", "coercion",
+             "sabotage", "espionage"}
 PUTTING = {"put", "puts", "putting", "place", "places", "placing"}
 AT_RISK = {"risk", "jeopardy", "danger"}
 # Litotes: not hesitating, failing or ignoring affirms ("I have not hesitated to use the Defense Production Act",
@@ -116,9 +134,10 @@ def _governed(doc, start: int, end: int) -> bool | None:
             continue  # "not only X but (also) Y" adds; "whether or not" asks
         if cue.head.i in inside and (word in NEGATORS or word == "no"):
             return True  # "not trade wars", "no tariffs": the cue modifies the mention itself
-        if word in NEGATORS and all(
-                token.pos_ in ("DET", "ADJ") for token in doc[cue.i + 1:span.start]):
-            return True  # constituent negation: "..., not trade wars", "de-risk, not decouple"
+        if word in NEGATORS and all(token.pos_ in ("DET", "ADJ") for token in doc[cue.i + 1:span.start]) \
+                and not _modifies_outside(head, inside):
+            return True  # constituent negation: "..., not trade wars", "de-risk, not decouple"; not "not a
+            # national security threat", where the mention only says what kind of threat
         if word in NEGATORS or cue.dep_ == "neg":
             if _negates_predicate(cue, head, inside):
                 return True
@@ -130,7 +149,7 @@ def _governed(doc, start: int, end: int) -> bool | None:
                 return True
         elif word in OBJECT_PREPOSITIONS or (word in {"than", "of"} and cue.i > 0
                                               and doc[cue.i - 1].lower_ in {"rather", "instead"}):
-            if _object_of(cue, head, inside):
+            if _object_of(cue, head, inside) and not _affirming_preposition(cue, head, inside):
                 return True
         elif cue.lemma_.lower() in OPPOSING_VERBS or word in OPPOSING_VERBS:
             if _object_of(cue, head, inside, through_verbs=False):
@@ -145,11 +164,65 @@ def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False)
     predicate = cue.head
     while predicate.pos_ == "ADV" and predicate.head.i != predicate.i:  # "no longer", "not yet", "never again"
         predicate = predicate.head
-    own = {predicate.lower_, predicate.lemma_.lower()}
-    words = own | {child.lower_ for child in predicate.children if child.dep_ in ("acomp", "prt", "dobj")}
-    if words & REMOVALS or own & (HARMS | LITOTES) or (own & PUTTING and _at_risk(predicate)):
+    if _keeps(predicate) or _through_without(predicate, head):
         return False
     return _reaches(predicate, head, inside)
+
+
+def _through_without(predicate, head) -> bool:
+    """Whether the mention hangs from the denied predicate through *without*: two denials affirm ("freedom
+    cannot exist without economic security")."""
+    node = head
+    while node.i != predicate.i and node.head.i != node.i:
+        if node.lower_ == "without":
+            return True
+        node = node.head
+    return False
+
+
+def _keeps(predicate) -> bool:
+    """Whether denying ``predicate`` keeps what it is about: a removal, harm, benefit, relation, sufficiency
+    or litotes, also said through a chain of verbs ("do not continue to threaten to impair")."""
+    own = {predicate.lower_, predicate.lemma_.lower()}
+    chain = predicate
+    while True:
+        verbs = [child for child in chain.children if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX")]
+        if not verbs:
+            break
+        chain = verbs[0]
+        own |= {chain.lower_, chain.lemma_.lower()}
+    words = own | {child.lower_ for child in predicate.children if child.dep_ in ("acomp", "prt", "dobj")}
+    return bool(words & (REMOVALS | SUFFICIENCY) or own & (HARMS | LITOTES | BENEFITS | RELATIONS)
+                or (own & PUTTING and _at_risk(predicate)))
+
+
+def _affirming_preposition(cue, head, inside: set[int]) -> bool:
+    """Whether *without* or *against* says the mention is needed or targeted, not rejected: *without* before a
+    verb whose denial keeps its object ("without compromising national security"), after a negated predicate
+    ("cannot exist without economic security"), or fronted as a condition ("Without a secure domestic supply
+    chain, a disruption of imports could ..."); *against* after a hostile act ("aggression against our
+    security interests")."""
+    governor = cue.head
+    if cue.lower_ == "against":
+        return governor.lower_ in TARGETING or governor.lemma_.lower() in TARGETING
+    if cue.lower_ != "without":
+        return False
+    if any(child.dep_ == "neg" for child in governor.children):
+        return True
+    if governor.pos_ in ("VERB", "AUX") and cue.i < governor.i and governor.dep_ == "ROOT":
+        return True
+    node = head
+    while node.i != cue.i and node.head.i != node.i:
+        if node.i not in inside and node.pos_ == "VERB" and _keeps(node):
+            return True
+        node = node.head
+    return False
+
+
+def _modifies_outside(head, inside: set[int]) -> bool:
+    """Whether the mention only modifies a noun outside it ("a national security threat")."""
+    return head.dep_ in ("compound", "amod", "nmod", "poss") and head.head.i not in inside \
+        and head.head.pos_ in NOUNS
 
 
 def _at_risk(predicate) -> bool:
