@@ -46,13 +46,18 @@ REMOVALS = {"rid", "end", "reduce", "eliminate", "overcome", "remove", "abandon"
 # "not violate any trade agreements" name the goal or the agreement as something to keep.
 HARMS = {"threaten", "impair", "undermine", "weaken", "harm", "jeopardize", "jeopardise", "endanger",
          "compromise", "damage", "hurt", "erode", "violate", "breach", "imperil", "circumvent", "evade",
-         "sacrifice", "risk"}
+         "sacrifice", "risk", "constrain", "restrict", "hinder", "impede", "obstruct", "disrupt", "hamper", "distort"}
 # A negated benefit, relation or sufficiency keeps the goal it is about: "rigid export controls would not protect
 # our national security", "information not clearly related to the national security", "education is not enough
 # to win the economic competition".
 BENEFITS = {"benefit", "enhance", "protect", "safeguard", "serve", "advance", "strengthen", "bolster", "improve",
             "ensure", "guarantee", "secure"}
 RELATIONS = {"related", "relevant", "linked", "connected", "tied", "pertinent", "germane", "applicable"}
+# Status and awareness: "goods that do not qualify as originating under USMCA", "not yet subject to export
+# controls", "the prohibitions do not apply to ...", "never talked about a supply chain" say where a rule applies or
+# what people knew, not that the document rejects the thing.
+STATUS = {"qualify", "subject", "apply", "covered", "eligible", "hear", "talk", "know", "mention", "notice",
+          "aware", "sure"}
 SUFFICIENCY = {"enough", "sufficient", "adequate"}
 # Nouns of hostile acts: "against" after them names a target, not an opposition ("aggression against our
 # security interests"; but "the fight, measures or war against protectionism" oppose it).
@@ -83,11 +88,12 @@ TRANSPARENT_PREPOSITIONS = {"of", "for"}
 OWN_VOICE = {"i", "we", "us", "our", "my", "me", "america", "american", "americans", "united", "states", "u.s.",
              "nation", "administration", "president", "government", "union", "eu", "europe", "european",
              "commission"}
-THIRD_PARTY_PRONOUNS = {"they", "he", "she"}
+THIRD_PARTY_PRONOUNS = {"they", "he", "she", "those"}  # "I ask those who opposed NAFTA to work with us"
 RELATIVE_PRONOUNS = {"who", "that", "which"}
 COUNTERFACTUAL_NOUNS = {"scenario", "baseline", "counterfactual"}  # "relative to a scenario without the Act"
 COMPARING = {"compared", "relative", "than", "versus"}
 CONDITIONS = {"if", "unless"}
+COMPARATIVES = {"more", "so", "greater", "higher", "better", "stronger"}
 NOBODY = {"one", "body"}  # "no one is seeking a tariff war": the predicate is denied
 MAX_SENTENCE_CHARS = 2_000  # longer "sentences" (tables, lists) keep the window's answer
 
@@ -147,6 +153,10 @@ def _governed(doc, start: int, end: int) -> bool | None:
         following = doc[cue.i + 1].lower_ if cue.i + 1 < len(doc) else ""
         if word in NEGATORS and (following in FOCUS or _after(cue, "whether", "or")):
             continue  # "not only X but (also) Y" adds; "whether or not" asks
+        if word == "never" and following == "before" and cue.i > 0 and doc[cue.i - 1].lower_ in ("as", "like"):
+            continue  # "depends as never before on opening up new markets" intensifies
+        if word == "never" and any(token.lower_ in COMPARATIVES for token in doc[cue.i + 1:cue.i + 4]):
+            continue  # "has never been more interdependent" says it is more so than ever
         if cue.head.i in inside and (word in NEGATORS or word == "no"):
             return True  # "not trade wars", "no tariffs": the cue modifies the mention itself
         if word in NEGATORS and all(token.pos_ in ("DET", "ADJ") for token in doc[cue.i + 1:span.start]) \
@@ -207,7 +217,7 @@ def _keeps(predicate) -> bool:
         chain = verbs[0]
         own |= {chain.lower_, chain.lemma_.lower()}
     words = own | {child.lower_ for child in predicate.children if child.dep_ in ("acomp", "prt", "dobj")}
-    return bool(words & (REMOVALS | SUFFICIENCY) or own & (HARMS | LITOTES | BENEFITS | RELATIONS)
+    return bool(words & (REMOVALS | SUFFICIENCY | STATUS) or own & (HARMS | LITOTES | BENEFITS | RELATIONS)
                 or (own & PUTTING and _at_risk(predicate)))
 
 

@@ -463,6 +463,15 @@ CASES = [
      "arms' is one expression, not two"),
     ("us_wh_fact_sheets", "secure the country’s supply chains, and strengthen", "supply_chain_security", 1,
      "'the country's' between 'secure' and the chains"),
+    # lexicon 1.3.7: vulnerability is dependence only near supply, imports, reliance or industry, or "strategic"
+    ("eu_eurlex_legal_acts", "may find themselves in a position of economic vulnerability", "strategic_dependency", 0,
+     "a whistle-blower's economic vulnerability"),
+    ("us_nss", "to reduce their vulnerability to economic fluctuations", "strategic_dependency", 0,
+     "partner islands' vulnerability to economic fluctuations and disasters"),
+    ("eu_eurlex_legal_acts", "strategic vulnerabilities to be urgently", "strategic_dependency", 1,
+     "strategic vulnerabilities"),
+    ("us_wh_presidential_remarks", "have all shown the vulnerability when we become too reliant",
+     "strategic_dependency", 2, "the vulnerability of relying on things made overseas, and 'too reliant'"),
 ]
 
 
