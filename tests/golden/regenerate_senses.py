@@ -472,6 +472,10 @@ CASES = [
      "strategic vulnerabilities"),
     ("us_wh_presidential_remarks", "have all shown the vulnerability when we become too reliant",
      "strategic_dependency", 2, "the vulnerability of relying on things made overseas, and 'too reliant'"),
+    # lexicon 1.3.8: what "bring ... back" brings back
+    ("us_wh_presidential_remarks", "send the job overseas, and bring the product back", "reshoring", 0,
+     "the product brought back is imported; the job went overseas"),
+    ("us_wh_presidential_remarks", "the job of bringing our country back", "reshoring", 0, "the country brought back"),
 ]
 
 
