@@ -476,6 +476,11 @@ CASES = [
     ("us_wh_presidential_remarks", "send the job overseas, and bring the product back", "reshoring", 0,
      "the product brought back is imported; the job went overseas"),
     ("us_wh_presidential_remarks", "the job of bringing our country back", "reshoring", 0, "the country brought back"),
+    # lexicon 1.3.9: resilience of people and of climate adaptation
+    ("us_presidential_actions", "the economic crisis with courage and resilience every day", "resilience", 0,
+     "people's courage and resilience"),
+    ("us_wh_fact_sheets", "Mobilizing the private sector for adaptation and resilience", "resilience", 0,
+     "climate adaptation and resilience"),
 ]
 
 
