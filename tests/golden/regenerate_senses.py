@@ -476,6 +476,9 @@ CASES = [
     ("us_wh_presidential_remarks", "send the job overseas, and bring the product back", "reshoring", 0,
      "the product brought back is imported; the job went overseas"),
     ("us_wh_presidential_remarks", "the job of bringing our country back", "reshoring", 0, "the country brought back"),
+    ("us_wh_presidential_remarks", "in the meantime, bring back products made abroad", "reshoring", 0,
+     "products made abroad brought back: imports"),
+    ("us_wh_fact_sheets", "bring back online the Palisades Nuclear Plant", "reshoring", 0, "a plant back online"),
     # lexicon 1.3.9: resilience of people and of climate adaptation
     ("us_presidential_actions", "the economic crisis with courage and resilience every day", "resilience", 0,
      "people's courage and resilience"),
