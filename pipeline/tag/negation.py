@@ -194,15 +194,17 @@ def _negates_predicate(cue, head, inside: set[int], focus_checked: bool = False)
     return _reaches(predicate, head, inside)
 
 
+def _climb(node, governor):
+    """The tokens from ``node`` up its heads to ``governor`` (excluded), stopping below the root."""
+    while node.i != governor.i and node.head.i != node.i:
+        yield node
+        node = node.head
+
+
 def _through_without(predicate, head) -> bool:
     """Whether the mention hangs from the denied predicate through *without*: two denials affirm ("freedom
     cannot exist without economic security")."""
-    node = head
-    while node.i != predicate.i and node.head.i != node.i:
-        if node.lower_ == "without":
-            return True
-        node = node.head
-    return False
+    return any(node.lower_ == "without" for node in _climb(head, predicate))
 
 
 def _keeps(predicate) -> bool:
@@ -238,12 +240,7 @@ def _affirming_preposition(cue, head, inside: set[int]) -> bool:
         return True
     if _counterfactual(cue):
         return True
-    node = head
-    while node.i != cue.i and node.head.i != node.i:
-        if node.i not in inside and node.pos_ == "VERB" and _keeps(node):
-            return True
-        node = node.head
-    return False
+    return any(node.i not in inside and node.pos_ == "VERB" and _keeps(node) for node in _climb(head, cue))
 
 
 def _reported(cue) -> bool:
@@ -252,8 +249,9 @@ def _reported(cue) -> bool:
     Act", "the MAGA Republicans who voted against ...", "They oppose the CHIPS and Science Act". An opposition
     without a subject ("resisting protectionism") or said by "we", "America" or "the Union" stays the
     document's own."""
-    verb = cue.head if cue.lower_ == "against" else cue
-    if verb.pos_ not in ("VERB", "ADJ") or (cue.lower_ == "against" and verb.pos_ != "VERB"):
+    against = cue.lower_ == "against"
+    verb = cue.head if against else cue
+    if verb.pos_ not in (("VERB",) if against else ("VERB", "ADJ")):
         return False  # "the trend is bad against protectionism" is the speaker's hope, not a vote
     if verb.dep_ == "acomp":  # "we remain opposed to ...": the subject is the linking verb's
         verb = verb.head
@@ -275,9 +273,9 @@ def _counterfactual(cue) -> bool:
     """Whether *without* describes a world without the thing, to credit it: "relative to a scenario without the
     Inflation Reduction Act", "compared to what they would pay without ...", "as much ... as there would have
     been without ..."."""
-    if cue.head.lower_ in COUNTERFACTUAL_NOUNS:
-        return True
     governor = cue.head
+    if governor.lower_ in COUNTERFACTUAL_NOUNS:
+        return True
     auxiliaries = [child.lower_ for child in governor.children if child.dep_ == "aux"]
     if "would" in auxiliaries and "have" in auxiliaries:
         return True

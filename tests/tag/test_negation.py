@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import NegationMode
+from pipeline.io.language import paragraph_language
 from pipeline.tag import FrameTagger
 from tests.conftest import golden_sentence
 
@@ -35,15 +36,11 @@ def test_negation_scope_on_real_sentences(taggers, row):
 
     mention = the_mention(parse)
     assert mention.negated is (row["negated"] == "true"), f"{row['why']}: {sentence}"
-    if _chinese(sentence):  # Chinese keeps the cue window: a cue stands before the mention in its clause
-        before = sentence[max(0, mention.start - 12):mention.start]
+    if paragraph_language(sentence) == "zh":  # Chinese keeps the cue window: a cue stands before the mention
+        before = sentence[max(0, mention.start - parse.lexicon.cues.window["zh"]):mention.start]
         assert re.search("反对|不会|不搞|绝不|决不", before), sentence
     else:  # every English row has a cue in the window: the parse is what decides
         assert the_mention(window).negated
-
-
-def _chinese(text: str) -> bool:
-    return re.search("[\u4e00-\u9fff]", text) is not None
 
 
 def test_the_table_holds_both_verdicts():
