@@ -9,6 +9,7 @@ negation/hedge flags then decide what counts. Everything a rule refuses can be e
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,48 @@ class _Candidate:
 # Hyphens and white space between English words match a space in a term (see lexicon.load.loose_separators):
 # "national-security", "supply\nchain" (a wrapped PDF line), "export\u00a0controls".
 SEPARATORS = str.maketrans({char: " " for char in "-\u2010\u2011\n\r\t\u00a0\u2007\u2009\u202f\u3000\u000b\u000c"})
+
+
+# A word inside a web or e-mail address is part of a name, not prose: "https://www.gov.uk/sanctions-embargoes",
+# "www.mfa.gov.cy/sanctions" (the EU sanctions acts list each member state's authority by its address).
+# Address characters are ASCII, so an address ends where Chinese text begins.
+_ADDRESS_CHARS = r"[A-Za-z0-9/._~:%?#&=+@!$*,;()\[\]-]"
+WEB_ADDRESS = re.compile(
+    rf"(?:https?://|www\.){_ADDRESS_CHARS}+"  # a URL
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    rf"|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|edu|int|eu|cn|uk)/{_ADDRESS_CHARS}*",  # a bare domain and path
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def web_addresses(view: str) -> list[tuple[int, int]]:
+    """Spans of the web and e-mail addresses in ``view``, in order."""
+    return [match.span() for match in WEB_ADDRESS.finditer(view)]
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    index = bisect.bisect_right(starts, start) - 1
+    return index >= 0 and spans[index][1] >= end
+
+
+# "the World Trade Organization (WTO)": an abbreviation in brackets right after a mention of the same concept
+# restates its name, so the two are one mention, as the coders mark them.
+_OPENING_BRACKET = re.compile(r"\s*[(（]\s*")
+_CLOSING_BRACKET = re.compile(r"\s*[)）]")
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z&.-]*[A-Z][A-Za-z&.-]*")
+
+
+def _uncount_restated_abbreviations(view: str, candidates: Sequence[_Candidate], counted: list[bool]) -> None:
+    order = sorted((index for index, is_counted in enumerate(counted) if is_counted),
+                   key=lambda index: candidates[index].start)
+    for earlier, later in zip(order, order[1:], strict=False):
+        name, abbreviation = candidates[earlier], candidates[later]
+        if (name.term.concept_id == abbreviation.term.concept_id
+                and _OPENING_BRACKET.fullmatch(view, name.end, abbreviation.start)
+                and _CLOSING_BRACKET.match(view, abbreviation.end)
+                and abbreviation.end - abbreviation.start <= 8
+                and _ABBREVIATION.fullmatch(view, abbreviation.start, abbreviation.end)):
+            counted[later] = False
 
 
 def lower_same_length(text: str) -> str:
@@ -139,11 +182,17 @@ class FrameTagger:
         # uncounted twin ("open markets" is found by two rules): the first rule in lexicon order names it.
         same_span: dict[tuple[int, int, str], int] = {}
         matched: list[tuple[int, int, int]] = []  # (sentence, start, end) of every match, refused ones too
+        addresses = web_addresses(view)
+        address_starts = [start for start, _ in addresses]
         for term, start, end in self.candidates(view):
             index = max(0, bisect.bisect_right(sentence_starts, start) - 1)
             matched.append((index, start, end))
             sentence_start, sentence_end = sentences[index] if sentences else (0, len(view))
-            why = self._refusal(term, view, start, end, sentence_start, sentence_end, token_start_set, token_end_set)
+            if addresses and _inside(addresses, address_starts, start, end):
+                why = "inside a web or e-mail address"
+            else:
+                why = self._refusal(term, view, start, end, sentence_start, sentence_end, token_start_set,
+                                    token_end_set)
             if why:
                 if near_misses is not None:
                     near_misses.append(NearMiss(term.term_id, term.concept_id, start, end, text[start:end], why))
@@ -158,6 +207,7 @@ class FrameTagger:
             accepted.append(_Candidate(term, start, end, index))
 
         counted = self._resolve_overlaps(accepted)
+        _uncount_restated_abbreviations(view, accepted, counted)
         mentions = [self._mention(text, view, doc_id, sentences, candidate.sentence, candidate.term.concept_id,
                                   candidate.term.lang, candidate.start, candidate.end, candidate.term.term_id,
                                   counted=is_counted)

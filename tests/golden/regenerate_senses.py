@@ -484,6 +484,26 @@ CASES = [
      "people's courage and resilience"),
     ("us_wh_fact_sheets", "Mobilizing the private sector for adaptation and resilience", "resilience", 0,
      "climate adaptation and resilience"),
+    # lexicon 1.3.11: national security named first in a list of securities
+    ("us_presidential_actions", "relating to national and homeland security, pursuant to sections 2",
+     "national_security", 1,
+     "'national and homeland security' names national security"),
+    ("us_wh_fact_sheets", "at the very core of national and international security", "national_security", 1,
+     "'national and international security' names national security"),
+    ("us_wh_fact_sheets", "energy, and national security sectors", "supply_chain_security", 0,
+     "a list of sectors after a non-security item, not a list of securities"),
+    ("cn_laws_regulations", "任何组织和个人不得为两用物项出口管制违法行为提供代理", "export_controls_sanctions", 1,
+     "两用物项出口管制 (export control of dual-use items) is one expression"),
+    ("us_wh_fact_sheets", "geopolitical competition is also reshaping", "geopolitical_competition", 1,
+     "'geopolitical competition' is one expression"),
+    # a word inside a web address is part of a name, not prose (the tagger, not the lexicon)
+    ("eu_eurlex_legal_acts", "http://www.mfa.gov.cy/sanctions", "export_controls_sanctions", 0,
+     "'sanctions' inside a web address"),
+    # an abbreviation in brackets restating the name before it is one mention with it (the tagger)
+    ("us_presidential_actions", "Georgia acceded to the World Trade Organization (WTO)", "free_trade_openness", 1,
+     "'the World Trade Organization (WTO)' names it once"),
+    ("eu_eurlex_legal_acts", "Important Projects of Common European Interest (IPCEI) on", "industrial_policy", 1,
+     "'Important Projects of Common European Interest (IPCEI)' names them once"),
 ]
 
 

@@ -12,6 +12,7 @@ from pipeline.cli import main
 from pipeline.config import OverlapPolicy
 from pipeline.tag import FrameTagger, NearMiss
 from pipeline.tag.records import tag_text
+from pipeline.tag.tagger import web_addresses
 from tests.conftest import real_text
 
 
@@ -210,3 +211,19 @@ def test_tag_names_the_line_of_broken_input_in_one_line(tmp_path, line, reason):
     message = " ".join(result.output.split())
     assert result.exit_code == 2 and f"broken.jsonl:2: {reason}" in message
     assert "Traceback" not in result.output
+
+
+def test_a_word_inside_a_web_address_is_not_a_mention(tagger):
+    # The EU sanctions acts list each member state's sanctions authority by its web address; the prose of
+    # the same act still names sanctions.
+    text = real_text("eu_eurlex_legal_acts", "2016-01-18_32016R0044")
+    addresses = web_addresses(text)
+    assert any(text[start:end] == "http://www.mfa.gov.cy/sanctions" for start, end in addresses)
+    near_misses: list[NearMiss] = []
+    mentions = tagger.tag(text, near_misses=near_misses)
+    refused = [miss.text.lower() for miss in near_misses if miss.why == "inside a web or e-mail address"]
+    assert refused.count("sanctions") >= 8
+    assert not [m for m in mentions if any(start <= m.start < end for start, end in addresses)]
+    assert sum(m.concept == "export_controls_sanctions" and m.counted for m in mentions) > 0
+    # an address ends where Chinese text begins
+    assert [m.text for m in tagger.tag("详见www.mofcom.gov.cn/exportcontrol，依法实施出口管制。")] == ["出口管制"]
