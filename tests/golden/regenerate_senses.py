@@ -504,6 +504,16 @@ CASES = [
      "'the World Trade Organization (WTO)' names it once"),
     ("eu_eurlex_legal_acts", "Important Projects of Common European Interest (IPCEI) on", "industrial_policy", 1,
      "'Important Projects of Common European Interest (IPCEI)' names them once"),
+    # lexicon 1.3.12
+    ("us_sotu", "companies like Master Lock that decide to bring jobs home", "reshoring", 1,
+     "jobs brought home without 'back'"),
+    ("us_sotu", "bring our troops home", "reshoring", 0, "troops brought home are not production"),
+    ("us_nss", "Greater energy security and independence within the Americas", "self_reliance", 1,
+     "'energy security and independence': energy independence in an elliptical list"),
+    ("cn_gov_work_reports", "推动能源革命，确保能源供应", "supply_chain_security", 1,
+     "确保能源供应: the energy supply assured is supply security"),
+    ("cn_gov_work_reports", "增加天然气供应，完善风能", "supply_chain_security", 0,
+     "more gas supplied (增加天然气供应) is not supply assured"),
 ]
 
 
