@@ -514,6 +514,13 @@ CASES = [
      "确保能源供应: the energy supply assured is supply security"),
     ("cn_gov_work_reports", "增加天然气供应，完善风能", "supply_chain_security", 0,
      "more gas supplied (增加天然气供应) is not supply assured"),
+    # lexicon 1.3.13
+    ("us_sotu", "render us vulnerable to disruptions in our oil supply", "strategic_dependency", 1,
+     "left vulnerable to disruptions of supply"),
+    ("us_wh_fact_sheets", "single water treatment plant that is vulnerable to failure", "strategic_dependency", 0,
+     "a drinking-water plant's vulnerability is not dependence"),
+    ("us_sotu", "we strengthen the defense and the security of our own nation", "national_security", 1,
+     "'the security of our own nation'"),
 ]
 
 
