@@ -521,6 +521,9 @@ CASES = [
      "a drinking-water plant's vulnerability is not dependence"),
     ("us_sotu", "we strengthen the defense and the security of our own nation", "national_security", 1,
      "'the security of our own nation'"),
+    # lexicon 1.3.14
+    ("cn_gov_work_reports", "处理好金融创新、金融开放与金融监管的关系", "free_trade_openness", 1,
+     "金融开放: opening named by the financial sector"),
 ]
 
 
