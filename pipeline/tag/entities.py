@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.lexicon.gazetteer import Alias, Gazetteer, load_gazetteer
+from pipeline.tag.addresses import inside, web_addresses
 from pipeline.tag.entity_patterns import find_patterns
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -98,9 +99,16 @@ class EntityTagger:
         lowered = lower_same_length(view)
         found: list[tuple[int, int, str, str, str]] = []  # start, end, label, canonical id, source
         sentence_starts = [start for start, _ in sentences]
+        # "FEMA-NEWS-DESK@FEMA.DHS.GOV" names no department in prose: a name inside an address is refused,
+        # as the concept tagger refuses a term there.
+        addresses = web_addresses(view)
+        address_starts = [start for start, _ in addresses]
         for index, start, end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
             for alias in self._aliases[index]:
-                why = self._refusal(alias, view, start, end, sentences, sentence_starts, boundaries)
+                if addresses and inside(addresses, address_starts, start, end):
+                    why = "inside a web or e-mail address"
+                else:
+                    why = self._refusal(alias, view, start, end, sentences, sentence_starts, boundaries)
                 if why is None:
                     found.append((start, end, self.gazetteer.entities[alias.entity_id].label, alias.entity_id,
                                   GAZETTEER))
@@ -108,6 +116,8 @@ class EntityTagger:
                 if refusals is not None:
                     refusals.append(EntityRefusal(alias.text, alias.entity_id, start, end, why))
         for match in find_patterns(view, zh=_CJK.search(view) is not None, en=True):
+            if addresses and inside(addresses, address_starts, match.start, match.end):
+                continue
             found.append((match.start, match.end, match.label, match.canonical_id, PATTERN))
         return [
             EntityMention(doc_id, _sentence_of(sentence_starts, start), label, canonical, start, end, text[start:end],

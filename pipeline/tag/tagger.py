@@ -19,6 +19,7 @@ import numpy as np
 from pipeline.config import NegationMode, OverlapPolicy, TagConfig
 from pipeline.io.chinese_script import to_simplified
 from pipeline.lexicon import Lexicon, Term, load_lexicon
+from pipeline.tag.addresses import inside, web_addresses
 from pipeline.tag.learned import SpanModel, load_span_model
 from pipeline.tag.mention import Mention, NearMiss
 from pipeline.tag.negation import DEFAULT_PARSER, NegationScope
@@ -35,35 +36,6 @@ class _Candidate:
 # Hyphens and white space between English words match a space in a term (see lexicon.load.loose_separators):
 # "national-security", "supply\nchain" (a wrapped PDF line), "export\u00a0controls".
 SEPARATORS = str.maketrans({char: " " for char in "-\u2010\u2011\n\r\t\u00a0\u2007\u2009\u202f\u3000\u000b\u000c"})
-
-
-# A word inside a web or e-mail address is part of a name, not prose: "https://www.gov.uk/sanctions-embargoes",
-# "www.mfa.gov.cy/sanctions" (the EU sanctions acts list each member state's authority by its address).
-# Address characters are ASCII, so an address ends where Chinese text begins.
-_ADDRESS_CHARS = r"[A-Za-z0-9/._~:%?#&=+@!$*,;()\[\]-]"
-WEB_ADDRESS = re.compile(
-    rf"(?:https?://|www\.){_ADDRESS_CHARS}+"  # a URL
-    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
-    rf"|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|edu|int|eu|cn|uk)/{_ADDRESS_CHARS}*",  # a bare domain and path
-    re.IGNORECASE | re.ASCII,
-)
-
-
-# Every address holds one of these, and most documents hold none: a scan for them spares the full pattern
-# (the same spans on all shared corpora, in about a quarter of the time).
-_ADDRESS_MARK = re.compile(r"://|www\.|@|\.(?:gov|com|org|net|edu|int|eu|cn|uk)/", re.IGNORECASE | re.ASCII)
-
-
-def web_addresses(view: str) -> list[tuple[int, int]]:
-    """Spans of the web and e-mail addresses in ``view``, in order."""
-    if _ADDRESS_MARK.search(view) is None:
-        return []
-    return [match.span() for match in WEB_ADDRESS.finditer(view)]
-
-
-def _inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
-    index = bisect.bisect_right(starts, start) - 1
-    return index >= 0 and spans[index][1] >= end
 
 
 # "the World Trade Organization (WTO)": an abbreviation in brackets right after a mention of the same concept
@@ -195,7 +167,7 @@ class FrameTagger:
             index = max(0, bisect.bisect_right(sentence_starts, start) - 1)
             matched.append((index, start, end))
             sentence_start, sentence_end = sentences[index] if sentences else (0, len(view))
-            if addresses and _inside(addresses, address_starts, start, end):
+            if addresses and inside(addresses, address_starts, start, end):
                 why = "inside a web or e-mail address"
             else:
                 why = self._refusal(term, view, start, end, sentence_start, sentence_end, token_start_set,

@@ -13,8 +13,8 @@ from pipeline.config import ConfigError, PipelineConfig
 from pipeline.io import discover_sources, load_document
 from pipeline.lexicon import LexiconError
 from pipeline.lexicon.gazetteer import build_gazetteer, default_gazetteer_path, load_gazetteer
-from pipeline.tag.entities import EntityTagger
-from tests.conftest import SHARED
+from pipeline.tag.entities import EntityRefusal, EntityTagger
+from tests.conftest import SHARED, real_text
 
 CHIPS_FACT_SHEET = ("us_wh_fact_sheets/2022-08-09-fact-sheet-chips-and-science-act-will-lower-costs-create-jobs-"
                     "strengthen-supply-chains-and-counter-china.txt")
@@ -181,3 +181,19 @@ def test_second_common_chinese_names_keep_the_body_s_id(tagger):
     gazetteer = build_gazetteer(data)
     assert gazetteer.lookup("外商投资委员会").entity_id == "org:b"
     assert gazetteer.entities["org:a"].zh == ("外国投资委员会",)
+
+
+def test_a_name_inside_a_web_or_e_mail_address_is_no_entity(tagger):
+    # Every disaster declaration ends with the news desk's address, FEMA-NEWS-DESK@FEMA.DHS.GOV: the
+    # Department of Homeland Security is not named in prose there; the names in the prose still are.
+    text = real_text("us_presidential_actions",
+                     "2024-09-24-president-joseph-r-biden-jr-approves-nebraska-disaster-declaration-7")
+    address = text.index("FEMA-NEWS-DESK@FEMA.DHS.GOV")
+    refusals: list[EntityRefusal] = []
+    entities = tagger.tag(text, refusals=refusals)
+    assert not [entity for entity in entities if address <= entity.start < address + 27]
+    assert [(refusal.canonical_id, refusal.why) for refusal in refusals if refusal.start >= address] == [
+        ("org:us_dhs", "inside a web or e-mail address")]
+    assert "person:joe_biden" in _ids(entities)
+    # the same name in prose is an entity
+    assert "org:us_dhs" in _ids(tagger.tag("The DHS coordinates the response."))
