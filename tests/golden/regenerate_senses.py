@@ -524,6 +524,22 @@ CASES = [
     # lexicon 1.3.14
     ("cn_gov_work_reports", "处理好金融创新、金融开放与金融监管的关系", "free_trade_openness", 1,
      "金融开放: opening named by the financial sector"),
+    # lexicon 1.3.15: export controls as a verb; a supply of food, energy or resources assured
+    ("us_nss", "carefully controls high technology exports by placing appropriate restrictions",
+     "export_controls_sanctions", 1, "exports controlled, named by what is exported"),
+    ("us_nss", "controlling exports of sensitive technologies according to common standards",
+     "export_controls_sanctions", 1, "'controlling exports of'"),
+    ("us_presidential_actions",
+     "ensure a reliable supply of low enriched uranium fuel to the Republic of the Philippines",
+     "supply_chain_security", 1, "a fuel supply assured"),
+    ("us_wh_fact_sheets", "ensuring reliable supplies of critical materials and supply chains", "critical_inputs", 1,
+     "the assured supply's 'critical materials' still count as critical inputs"),
+    ("us_presidential_actions", "to ensure a steady supply of labor on contracts", "supply_chain_security", 0,
+     "a supply of labour is not the codebook's supply of food, energy or resources"),
+    ("us_wh_fact_sheets", "necessary to ensure a safe supply of drinking water", "supply_chain_security", 0,
+     "safe drinking water is not security of supply"),
+    ("eu_eurlex_legal_acts", "ensure that the gas supply conditions do not constitute barriers",
+     "supply_chain_security", 0, "the conditions of a gas connection, not the gas supply assured"),
 ]
 
 
