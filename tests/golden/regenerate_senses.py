@@ -540,6 +540,19 @@ CASES = [
      "safe drinking water is not security of supply"),
     ("eu_eurlex_legal_acts", "ensure that the gas supply conditions do not constitute barriers",
      "supply_chain_security", 0, "the conditions of a gas connection, not the gas supply assured"),
+    # lexicon 1.3.16: the security of the United States, production leaving our shores, the rice bag made secure
+    ("us_sotu", "It remains essential to the security of America.", "national_security", 1,
+     "'the security of America'"),
+    ("us_sotu", "into an interest-bearing security of the United States", "national_security", 0,
+     "a bond of the United States is not its security"),
+    ("us_presidential_actions", "safeguard the reliability and security of the United States",
+     "national_security", 0, "the security of the United States' electric grid is a thing's security"),
+    ("us_sotu", "jobs and manufacturing began leaving our shores", "offshoring_outsourcing", 1,
+     "production leaving our shores"),
+    ("cn_gov_work_reports", "保障“米袋子”、“菜篮子”安全", "supply_chain_security", 1,
+     "the rice bag and the vegetable basket made secure: food security"),
+    ("cn_gov_work_reports", "切实抓好新一轮“菜篮子”工程建设", "supply_chain_security", 0,
+     "the vegetable-basket project alone is not food security"),
 ]
 
 
