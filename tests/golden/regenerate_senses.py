@@ -553,6 +553,11 @@ CASES = [
      "the rice bag and the vegetable basket made secure: food security"),
     ("cn_gov_work_reports", "切实抓好新一轮“菜篮子”工程建设", "supply_chain_security", 0,
      "the vegetable-basket project alone is not food security"),
+    # lexicon 1.3.17: markets opened in the passive; a nation's security role is a role
+    ("us_nss", "slowly but surely, trade and capital markets are being opened", "free_trade_openness", 1,
+     "markets opened, said in the passive"),
+    ("us_nss", "will serve as the foundation for America's security role", "national_security", 0,
+     "America's security role in a region is a role, not the nation's security"),
 ]
 
 

@@ -1,0 +1,155 @@
+"""The reader's check: random corpus sentences (never gold) annotated by the codebook *before* anyone looks at
+what the tagger finds, then compared with it. It measures recall on text the lexicon was not tuned against at
+the moment of reading, in genres and periods the gold does not cover; it is one reader's judgement, not gold.
+
+    # draw a sample to annotate (from a processed run of ../shared/corpora; gold sentences are left out):
+    # out/sample.jsonl holds the sentences to read, out/sample.tsv their places with empty label columns
+    .venv/bin/python benchmarks/reader_check.py draw out/sample.jsonl --run RUN --n 40 --seed 11 \\
+        cn_gov_work_reports:1978-2011 cn_cpc_congress_reports:1978-2011
+    # score the tagger on annotated samples (places only: the sentences are read from ../shared/corpora)
+    .venv/bin/python benchmarks/reader_check.py score benchmarks/reader_check/2026-12-07.tsv [--lexicon FILE]
+
+A draw keeps about four in five sentences holding a trade, supply, industry, market or security word, so the
+sample is not mostly sentences that frame nothing, and one in five without one. The annotation table has one
+row per sentence drawn: its place (corpus, file, offsets into the ingested document text, a hash of the
+sentence) and the concepts the reader was sure of and those the reader found borderline, each concept once
+per mention (``a|a|b``). Scoring counts, per sentence, the tagger's counted mentions of each concept against
+the reader's: found = min(tagged, sure); *extra* = tagged beyond sure and borderline, which the reader would
+not have marked. ``--lexicon`` scores another lexicon file, such as the version before the rules a sample
+led to (``git show <commit>:pipeline/lexicon/concepts.yaml``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipeline.notebook import shared_corpora  # noqa: E402
+
+# A sentence that can hold a framing mention usually holds one of these.
+CUE = re.compile(r"开放|安全|供应|产业链|供应链|出口|进口|贸易|外资|自主|依赖|全球化|竞争|科技|制裁|保护主义|市场|"
+                 r"trade|suppl|secur|export|import|tariff|industr|manufactur|open|market|depend|China|sanction|"
+                 r"invest|compet|global", re.IGNORECASE)
+CUED_SHARE = 0.8
+
+
+def draw(out: Path, run: Path, n: int, seed: int, specs: list[str]) -> None:
+    import pandas as pd
+
+    from pipeline.io import normalize_text
+    from pipeline.tag.records import read_records
+
+    documents = pd.read_parquet(run / "documents.parquet", columns=["doc_id", "corpus", "year", "path"])
+    sentences = pd.read_parquet(run / "sentences.parquet", columns=["doc_id", "sentence_id", "start", "end", "text"])
+    gold = {normalize_text(record["text"]) for record in read_records(sorted((shared_corpora().parent / "eval")
+                                                                              .glob("*_dev*.jsonl")))}
+    chosen = []
+    for spec in specs:
+        corpus, _, years = spec.partition(":")
+        first, _, last = years.partition("-")
+        keep = documents.corpus == corpus
+        if years:
+            keep &= documents.year.between(int(first), int(last or first))
+        chosen.append(documents[keep])
+    pool = sentences.merge(pd.concat(chosen), on="doc_id")
+    pool = pool[pool.text.str.len().between(20, 400) & ~pool.text.map(normalize_text).isin(gold)]
+    cued = pool.text.str.contains(CUE)
+    k = round(n * CUED_SHARE)
+    picked = pd.concat([pool[cued].sample(min(k, int(cued.sum())), random_state=seed),
+                        pool[~cued].sample(min(n - k, int((~cued).sum())), random_state=seed)])
+    picked = picked.sample(frac=1, random_state=seed)
+    rows = []
+    with out.open("w", encoding="utf-8") as handle:
+        for number, row in enumerate(picked.itertuples(), start=1):
+            handle.write(json.dumps({"id": f"{number:02d}", "corpus": row.corpus, "doc_id": row.doc_id,
+                                     "start": int(row.start), "end": int(row.end), "year": int(row.year),
+                                     "text": row.text}, ensure_ascii=False) + "\n")
+            rows.append({"sample": out.stem, "corpus": row.corpus, "file": Path(row.path).name,
+                         "start": int(row.start), "end": int(row.end),
+                         "sha1": hashlib.sha1(row.text.encode()).hexdigest()[:12], "sure": "", "borderline": ""})
+    # The table to fill in, in the same order (places only, so it can be kept in the repository).
+    table = out.with_suffix(".tsv")
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter="\t")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {len(picked)} sentences to {out} and their places to {table}: "
+          "annotate them (sure and borderline concepts, a|a|b) before tagging them")
+
+
+def _sentence(row: dict, texts: dict) -> str:
+    from pipeline.io import discover_sources, load_document
+
+    key = (row["corpus"], row["file"])
+    if key not in texts:
+        path = shared_corpora() / row["corpus"] / row["file"]
+        texts[key] = load_document(next(iter(discover_sources([str(path)])))).text
+    sentence = texts[key][int(row["start"]):int(row["end"])]
+    if hashlib.sha1(sentence.encode()).hexdigest()[:12] != row["sha1"]:
+        raise SystemExit(f"{row['corpus']}/{row['file']}:{row['start']}: the text changed since it was annotated")
+    return sentence
+
+
+def score(tables: list[Path], lexicon: Path | None) -> dict:
+    from pipeline.lexicon import load_lexicon
+    from pipeline.tag import FrameTagger
+
+    tagger = FrameTagger(load_lexicon(lexicon) if lexicon else None)
+    texts: dict = {}
+    totals: dict[str, Counter] = defaultdict(Counter)
+    misses, extras = [], []
+    for table in tables:
+        for row in csv.DictReader(table.open(encoding="utf-8"), delimiter="\t"):
+            sentence = _sentence(row, texts)
+            tagged = Counter(mention.concept for mention in tagger.tag(sentence) if mention.counted)
+            sure = Counter(concept for concept in row["sure"].split("|") if concept)
+            allowed = sure + Counter(concept for concept in row["borderline"].split("|") if concept)
+            found = sum(min(tagged[concept], count) for concept, count in sure.items())
+            extra = sum(max(0, count - allowed[concept]) for concept, count in tagged.items())
+            for key in (row["sample"], "all"):
+                totals[key].update(sentences=1, sure=sum(sure.values()), found=found,
+                                   tagged=sum(tagged.values()), extra=extra)
+            place = f"{row['corpus']}/{row['file']}:{row['start']}"
+            misses += [(place, concept, sentence) for concept in sure if tagged[concept] < sure[concept]]
+            extras += [(place, concept, sentence) for concept in tagged if tagged[concept] > allowed[concept]]
+    print("sample  sentences  sure  found  recall  tagged  extra")
+    for key, total in sorted(totals.items(), key=lambda item: (item[0] == "all", item[0])):
+        recall = total["found"] / total["sure"] if total["sure"] else float("nan")
+        print(f"{key:7s} {total['sentences']:9d} {total['sure']:5d} {total['found']:6d} {recall:7.2f} "
+              f"{total['tagged']:7d} {total['extra']:6d}")
+    for label, rows in (("missed", misses), ("extra", extras)):
+        for place, concept, sentence in rows:
+            print(f"{label}: {concept} in {place}: {sentence[:160]}")
+    return dict(totals)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    draw_command = commands.add_parser("draw", help="draw sentences to annotate")
+    draw_command.add_argument("out", type=Path)
+    draw_command.add_argument("--run", type=Path, required=True, help="a processed run of ../shared/corpora")
+    draw_command.add_argument("--n", type=int, default=40)
+    draw_command.add_argument("--seed", type=int, default=11)
+    draw_command.add_argument("specs", nargs="+", help="CORPUS or CORPUS:FROM-TO (years)")
+    score_command = commands.add_parser("score", help="score the tagger on annotated samples")
+    score_command.add_argument("tables", nargs="+", type=Path)
+    score_command.add_argument("--lexicon", type=Path, default=None)
+    args = parser.parse_args()
+    if args.command == "draw":
+        draw(args.out, args.run, args.n, args.seed, args.specs)
+    else:
+        score(args.tables, args.lexicon)
+
+
+if __name__ == "__main__":
+    main()
