@@ -30,7 +30,21 @@ def web_addresses(view: str) -> list[tuple[int, int]]:
     return [match.span() for match in WEB_ADDRESS.finditer(view)]
 
 
-def inside(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
-    """Whether ``start:end`` lies within one of ``spans`` (in order; ``starts`` their starts)."""
-    index = bisect.bisect_right(starts, start) - 1
-    return index >= 0 and spans[index][1] >= end
+INSIDE_AN_ADDRESS = "inside a web or e-mail address"  # why a match there is refused
+
+
+class WebAddresses:
+    """The web and e-mail addresses of one text, asked whether a match lies inside one of them."""
+
+    __slots__ = ("spans", "_starts")
+
+    def __init__(self, view: str) -> None:
+        self.spans = web_addresses(view)
+        self._starts = [start for start, _ in self.spans]
+
+    def cover(self, start: int, end: int) -> bool:
+        """Whether ``start:end`` lies within one address."""
+        if not self.spans:
+            return False
+        index = bisect.bisect_right(self._starts, start) - 1
+        return index >= 0 and self.spans[index][1] >= end

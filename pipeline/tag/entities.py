@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.lexicon.gazetteer import Alias, Gazetteer, load_gazetteer
-from pipeline.tag.addresses import inside, web_addresses
+from pipeline.tag.addresses import INSIDE_AN_ADDRESS, WebAddresses
 from pipeline.tag.entity_patterns import find_patterns
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -101,12 +101,11 @@ class EntityTagger:
         sentence_starts = [start for start, _ in sentences]
         # "FEMA-NEWS-DESK@FEMA.DHS.GOV" names no department in prose: a name inside an address is refused,
         # as the concept tagger refuses a term there.
-        addresses = web_addresses(view)
-        address_starts = [start for start, _ in addresses]
+        addresses = WebAddresses(view)
         for index, start, end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
             for alias in self._aliases[index]:
-                if addresses and inside(addresses, address_starts, start, end):
-                    why = "inside a web or e-mail address"
+                if addresses.cover(start, end):
+                    why = INSIDE_AN_ADDRESS
                 else:
                     why = self._refusal(alias, view, start, end, sentences, sentence_starts, boundaries)
                 if why is None:
@@ -116,7 +115,7 @@ class EntityTagger:
                 if refusals is not None:
                     refusals.append(EntityRefusal(alias.text, alias.entity_id, start, end, why))
         for match in find_patterns(view, zh=_CJK.search(view) is not None, en=True):
-            if addresses and inside(addresses, address_starts, match.start, match.end):
+            if addresses.cover(match.start, match.end):
                 continue
             found.append((match.start, match.end, match.label, match.canonical_id, PATTERN))
         return [

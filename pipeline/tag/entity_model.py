@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from pipeline.lexicon.gazetteer import Gazetteer
-from pipeline.tag.addresses import inside, web_addresses
+from pipeline.tag.addresses import WebAddresses
 from pipeline.tag.entities import MODEL, EntityMention
 
 logger = logging.getLogger(__name__)
@@ -74,8 +74,7 @@ class ModelEntityTagger:
                     spans.append(span)
             doc.set_ents(filter_spans(spans))
             docs.append(doc)
-        addresses = web_addresses(text)  # a name inside an address is no entity (see EntityTagger)
-        address_starts = [start for start, _ in addresses]
+        addresses = WebAddresses(text)  # a name inside an address is no entity (see EntityTagger)
         found: list[EntityMention] = []
         for sentence_id, doc in zip(wanted, self.nlp.pipe(docs, batch_size=64), strict=True):
             offset = sentences[sentence_id][0]
@@ -86,7 +85,7 @@ class ModelEntityTagger:
                 start, end = offset + ent.start_char, offset + ent.end_char
                 if any(start < other.end and other.start < end for other in fixed_by_sentence.get(sentence_id, [])):
                     continue
-                if addresses and inside(addresses, address_starts, start, end):
+                if addresses.cover(start, end):
                     continue
                 known = self.gazetteer.lookup(ent.text)
                 found.append(EntityMention(doc_id, sentence_id, known.label if known else label,

@@ -19,7 +19,7 @@ import numpy as np
 from pipeline.config import NegationMode, OverlapPolicy, TagConfig
 from pipeline.io.chinese_script import to_simplified
 from pipeline.lexicon import Lexicon, Term, load_lexicon
-from pipeline.tag.addresses import inside, web_addresses
+from pipeline.tag.addresses import INSIDE_AN_ADDRESS, WebAddresses
 from pipeline.tag.learned import SpanModel, load_span_model
 from pipeline.tag.mention import Mention, NearMiss
 from pipeline.tag.negation import DEFAULT_PARSER, NegationScope
@@ -161,14 +161,13 @@ class FrameTagger:
         # uncounted twin ("open markets" is found by two rules): the first rule in lexicon order names it.
         same_span: dict[tuple[int, int, str], int] = {}
         matched: list[tuple[int, int, int]] = []  # (sentence, start, end) of every match, refused ones too
-        addresses = web_addresses(view)
-        address_starts = [start for start, _ in addresses]
+        addresses = WebAddresses(view)
         for term, start, end in self.candidates(view):
             index = max(0, bisect.bisect_right(sentence_starts, start) - 1)
             matched.append((index, start, end))
             sentence_start, sentence_end = sentences[index] if sentences else (0, len(view))
-            if addresses and inside(addresses, address_starts, start, end):
-                why = "inside a web or e-mail address"
+            if addresses.cover(start, end):
+                why = INSIDE_AN_ADDRESS
             else:
                 why = self._refusal(term, view, start, end, sentence_start, sentence_end, token_start_set,
                                     token_end_set)

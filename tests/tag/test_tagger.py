@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import OverlapPolicy
 from pipeline.tag import FrameTagger, NearMiss
+from pipeline.tag.addresses import web_addresses
 from pipeline.tag.records import tag_text
-from pipeline.tag.tagger import web_addresses
 from tests.conftest import real_text
 
 
