@@ -28,6 +28,8 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,50 +88,66 @@ def draw(out: Path, run: Path, n: int, seed: int, specs: list[str]) -> None:
           "annotate them (sure and borderline concepts, a|a|b) before tagging them")
 
 
-def _sentence(row: dict, texts: dict) -> str:
+def annotated_sentences(tables: list[Path]) -> Iterator[tuple[dict, str]]:
+    """Each table row with the sentence it places, read from ../shared/corpora through the pipeline's own
+    ingestion; a sentence whose hash differs from the row's raises ValueError naming the place."""
     from pipeline.io import discover_sources, load_document
 
-    key = (row["corpus"], row["file"])
-    if key not in texts:
-        path = shared_corpora() / row["corpus"] / row["file"]
-        texts[key] = load_document(next(iter(discover_sources([str(path)])))).text
-    sentence = texts[key][int(row["start"]):int(row["end"])]
-    if hashlib.sha1(sentence.encode()).hexdigest()[:12] != row["sha1"]:
-        raise SystemExit(f"{row['corpus']}/{row['file']}:{row['start']}: the text changed since it was annotated")
-    return sentence
+    texts: dict[tuple[str, str], str] = {}
+    for table in tables:
+        for row in csv.DictReader(table.open(encoding="utf-8"), delimiter="\t"):
+            key = (row["corpus"], row["file"])
+            if key not in texts:
+                path = shared_corpora() / row["corpus"] / row["file"]
+                texts[key] = load_document(next(iter(discover_sources([str(path)])))).text
+            sentence = texts[key][int(row["start"]):int(row["end"])]
+            if hashlib.sha1(sentence.encode()).hexdigest()[:12] != row["sha1"]:
+                raise ValueError(f"{table.name}: {row['corpus']}/{row['file']}:{row['start']}: the text changed "
+                                 "since it was annotated")
+            yield row, sentence
 
 
-def score(tables: list[Path], lexicon: Path | None) -> dict:
+@dataclass
+class Comparison:
+    """The tagger against the reader: counts per sample and over all (key "all"), and each miss and extra
+    as (place, concept, sentence)."""
+
+    totals: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    misses: list[tuple[str, str, str]] = field(default_factory=list)
+    extras: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def compare(tables: list[Path], tagger) -> Comparison:
+    result = Comparison()
+    for row, sentence in annotated_sentences(tables):
+        tagged = Counter(mention.concept for mention in tagger.tag(sentence) if mention.counted)
+        sure = Counter(concept for concept in row["sure"].split("|") if concept)
+        allowed = sure + Counter(concept for concept in row["borderline"].split("|") if concept)
+        found = sum(min(tagged[concept], count) for concept, count in sure.items())
+        extra = sum(max(0, count - allowed[concept]) for concept, count in tagged.items())
+        for key in (row["sample"], "all"):
+            result.totals[key].update(sentences=1, sure=sum(sure.values()), found=found,
+                                      tagged=sum(tagged.values()), extra=extra)
+        place = f"{row['corpus']}/{row['file']}:{row['start']}"
+        result.misses += [(place, concept, sentence) for concept in sure if tagged[concept] < sure[concept]]
+        result.extras += [(place, concept, sentence) for concept in tagged if tagged[concept] > allowed[concept]]
+    return result
+
+
+def score(tables: list[Path], lexicon: Path | None) -> Comparison:
     from pipeline.lexicon import load_lexicon
     from pipeline.tag import FrameTagger
 
-    tagger = FrameTagger(load_lexicon(lexicon) if lexicon else None)
-    texts: dict = {}
-    totals: dict[str, Counter] = defaultdict(Counter)
-    misses, extras = [], []
-    for table in tables:
-        for row in csv.DictReader(table.open(encoding="utf-8"), delimiter="\t"):
-            sentence = _sentence(row, texts)
-            tagged = Counter(mention.concept for mention in tagger.tag(sentence) if mention.counted)
-            sure = Counter(concept for concept in row["sure"].split("|") if concept)
-            allowed = sure + Counter(concept for concept in row["borderline"].split("|") if concept)
-            found = sum(min(tagged[concept], count) for concept, count in sure.items())
-            extra = sum(max(0, count - allowed[concept]) for concept, count in tagged.items())
-            for key in (row["sample"], "all"):
-                totals[key].update(sentences=1, sure=sum(sure.values()), found=found,
-                                   tagged=sum(tagged.values()), extra=extra)
-            place = f"{row['corpus']}/{row['file']}:{row['start']}"
-            misses += [(place, concept, sentence) for concept in sure if tagged[concept] < sure[concept]]
-            extras += [(place, concept, sentence) for concept in tagged if tagged[concept] > allowed[concept]]
+    result = compare(tables, FrameTagger(load_lexicon(lexicon) if lexicon else None))
     print("sample  sentences  sure  found  recall  tagged  extra")
-    for key, total in sorted(totals.items(), key=lambda item: (item[0] == "all", item[0])):
+    for key, total in sorted(result.totals.items(), key=lambda item: (item[0] == "all", item[0])):
         recall = total["found"] / total["sure"] if total["sure"] else float("nan")
         print(f"{key:7s} {total['sentences']:9d} {total['sure']:5d} {total['found']:6d} {recall:7.2f} "
               f"{total['tagged']:7d} {total['extra']:6d}")
-    for label, rows in (("missed", misses), ("extra", extras)):
+    for label, rows in (("missed", result.misses), ("extra", result.extras)):
         for place, concept, sentence in rows:
             print(f"{label}: {concept} in {place}: {sentence[:160]}")
-    return dict(totals)
+    return result
 
 
 def main() -> None:
@@ -148,7 +166,10 @@ def main() -> None:
     if args.command == "draw":
         draw(args.out, args.run, args.n, args.seed, args.specs)
     else:
-        score(args.tables, args.lexicon)
+        try:
+            score(args.tables, args.lexicon)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
 
 
 if __name__ == "__main__":
