@@ -558,6 +558,17 @@ CASES = [
      "markets opened, said in the passive"),
     ("us_nss", "will serve as the foundation for America's security role", "national_security", 0,
      "America's security role in a region is a role, not the nation's security"),
+    # lexicon 1.3.18: 'sanctioning' = approving; fixed phrases counted once
+    ("us_presidential_speeches_millercenter", "without sanctioning the practices that violate",
+     "export_controls_sanctions", 0, "'sanctioning' = approving (practices not condoned)"),
+    ("us_sotu", "as sanctioning improper and unconstitutional expenditures", "export_controls_sanctions", 0,
+     "'sanctioning' = approving (expenditures)"),
+    ("us_presidential_speeches_millercenter", "by sanctioning those who pursue repression",
+     "export_controls_sanctions", 1, "a sanction imposed on people"),
+    ("eu_eurlex_legal_acts", "common system of export controls on dual-use items", "export_controls_sanctions", 1,
+     "'export controls on dual-use items' is one expression, counted once"),
+    ("us_wh_fact_sheets", "provide duty-free market access for almost all", "free_trade_openness", 1,
+     "'duty-free market access' is one expression, counted once"),
 ]
 
 
