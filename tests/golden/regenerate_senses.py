@@ -569,6 +569,21 @@ CASES = [
      "'export controls on dual-use items' is one expression, counted once"),
     ("us_wh_fact_sheets", "provide duty-free market access for almost all", "free_trade_openness", 1,
      "'duty-free market access' is one expression, counted once"),
+    # lexicon 1.3.19: found by reading corpus sentences without a mention that hold a trade or industry word
+    ("us_wh_fact_sheets", "For decades, the U.S. exported jobs and imported products", "offshoring_outsourcing", 1,
+     "jobs exported: offshoring"),
+    ("us_wh_fact_sheets", "Sweeping restrictions on Belarus to choke off", "export_controls_sanctions", 1,
+     "restrictions on a sanctioned country"),
+    ("us_presidential_speeches_millercenter", "we instituted sweeping travel restrictions on China",
+     "export_controls_sanctions", 0, "travel restrictions are not sanctions"),
+    ("us_wh_presidential_remarks", "America invented the semiconductor; it’s time to bring it home", "reshoring", 1,
+     "the industry named before and brought home as 'it'"),
+    ("us_wh_presidential_remarks", "builds a factory abroad — brings it home and then sell it", "reshoring", 0,
+     "the product of a factory abroad brought home is not reshoring"),
+    ("us_sotu", "new trade partnerships with Europe and Asia", "free_trade_openness", 1,
+     "new trade partnerships: trade agreements"),
+    ("us_wh_fact_sheets", "Customs Trade Partnership Against Terrorism Program", "free_trade_openness", 0,
+     "customs' partnership against terrorism is not a trade agreement"),
 ]
 
 
