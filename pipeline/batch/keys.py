@@ -12,9 +12,9 @@ from pipeline.io import Source
 from pipeline.io.metadata import SIDECAR_SUFFIXES
 
 # Bump when the meaning of stored parts changes, so old parts are not reused.
-# 6: mentions carry source and confidence (the span layer); 5: attribution (attributed, actor);
-# 4: glued-word repair, parse negation
-CACHE_FORMAT = "6"
+# 7: a bullet flattened into an English paragraph starts a sentence; 6: mentions carry source and confidence
+# (the span layer); 5: attribution (attributed, actor); 4: glued-word repair, parse negation
+CACHE_FORMAT = "7"
 
 
 def _version(name: str) -> str:

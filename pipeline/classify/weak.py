@@ -37,19 +37,28 @@ class WeakLabels:
     skipped_no_subject: int = 0  # svc/both by the rule, but no economic subject in the sentence
 
 
+def _inside_any(texts: set[str]):
+    """Whether a sentence is one of the texts or a part of one: an evaluation sentence drawn when two
+    bulleted items were one sentence ("... program. - Ensure equity ...") is two sentences in a run today,
+    and neither may become a weak label."""
+    joined = "\x00".join(texts)
+    return lambda sentence: sentence in texts or sentence in joined
+
+
 def weak_labels(out_dir: str | Path, *, per_class: int = 1500, seed: int = 13, min_chars: int = 15,
                 max_chars: int = 400, exclude_texts: set[str] | None = None, svc_needs_subject: bool = True,
                 cues: str | Path | None = None) -> WeakLabels:
     """Weak labels for the sentences of a run folder (see the module docstring). ``exclude_texts``
-    (normalised) leaves out sentences that are in evaluation data; ``svc_needs_subject=False`` labels svc
-    without an economic subject too; ``cues`` is a frame-cues file other than the shipped one."""
+    (normalised) leaves out sentences that are evaluation texts or parts of one; ``svc_needs_subject=False``
+    labels svc without an economic subject too; ``cues`` is a frame-cues file other than the shipped one."""
     sentences = read_table(out_dir, "sentences", ["doc_id", "sentence_id", "lang", "text"])
     mentions = read_table(out_dir, "mentions", ["doc_id", "sentence_id", "concept", "family", "counted", "negated"])
     mentions = mentions[mentions["counted"] & mentions["family"].isin(["svc", "gvc"])]
     length = sentences["text"].str.len()
     sentences = sentences[(length >= min_chars) & (length <= max_chars)]
     if exclude_texts:
-        sentences = sentences[~sentences["text"].map(normalize_text).isin(exclude_texts)]
+        excluded = _inside_any(exclude_texts)
+        sentences = sentences[~sentences["text"].map(lambda text: excluded(normalize_text(text)))]
     sentences = sentences.drop_duplicates("text")
     kept = mentions[~mentions["negated"]]
     concepts = kept.groupby(["doc_id", "sentence_id", "family"])["concept"].apply(

@@ -16,6 +16,10 @@ _ZH_SENTENCE = re.compile(r"[^\s。!?;！？；][^。!?;！？；\n]*(?:[。!?;�
 
 # English: a terminator, closing quotes or brackets, whitespace, then something that can start a sentence.
 _EN_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# A list item flattened into its paragraph: web pages' bullets reach the corpora as " - " after the previous
+# item's stop, semicolon, colon or closing bracket or quote ("... vaccination program. - Ensure equity ...",
+# "This includes: - Expanding outreach ..."). Each item is a sentence; the marker stays with its item.
+_EN_BULLET = re.compile(r"(?<=[.!?:;)\]\"'”’])\s+(?=[-–•*]\s+[\"'“‘(\[]?[A-Z0-9])")
 _EN_ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt gen col lt sgt capt adm gov sen rep rev hon pres amb sec dept "
     "no nos art arts para ch vol fig pp op inc co corp ltd bros jan feb mar apr jun jul aug sep sept oct "
@@ -36,18 +40,22 @@ def split_chinese(text: str, start: int = 0, end: int | None = None) -> list[tup
 
 
 def split_english(paragraph: str) -> list[tuple[int, int]]:
-    """Sentence spans of an English paragraph; abbreviations and initials do not end sentences.
+    """Sentence spans of an English paragraph; abbreviations and initials do not end sentences, and a
+    bullet flattened into the paragraph (" - " after a stop, colon or semicolon) starts one.
 
     >>> split_english("Mr. Smith met the U.S. Dept. of Commerce. It agreed.")
     [(0, 41), (42, 52)]
+    >>> split_english("It includes: - Expanding outreach. - Ensure equity.")
+    [(0, 12), (13, 34), (35, 51)]
     """
+    cuts = {match.end() for match in _EN_BOUNDARY.finditer(paragraph)
+            if not (match.group()[0] == "." and _is_abbreviation(paragraph, match.start()))}
+    cuts.update(match.start() for match in _EN_BULLET.finditer(paragraph))
     spans = []
     start = 0
-    for match in _EN_BOUNDARY.finditer(paragraph):
-        if match.group()[0] == "." and _is_abbreviation(paragraph, match.start()):
-            continue
-        spans.append((start, match.end()))
-        start = match.end()
+    for cut in sorted(cuts):
+        spans.append((start, cut))
+        start = cut
     spans.append((start, len(paragraph)))
     return _stripped(spans, paragraph)
 

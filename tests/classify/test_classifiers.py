@@ -98,6 +98,15 @@ def test_weak_labels_follow_the_lexicon_rule(headline_run, gold):
     assert not excluded & {normalize_text(e.text) for e in weak.examples}
 
 
+def test_an_excluded_text_excludes_the_sentences_the_segmenter_finds_in_it(headline_run):
+    # An evaluation sentence drawn when two bulleted items were one sentence ("A. - B") is two sentences
+    # in a run now; neither may become a weak label.
+    weak = weak_labels(headline_run, per_class=50)
+    first, second = [e.text for e in weak.examples if e.lang == "en" and e.text.endswith(".")][:2]
+    again = weak_labels(headline_run, per_class=50, exclude_texts={normalize_text(f"{first} - {second}")})
+    assert not {first, second} & {e.text for e in again.examples}
+
+
 def test_weak_svc_labels_need_an_economic_subject(headline_run, tmp_path):
     from pipeline.classify.cues import load_cues
     from pipeline.classify.features import matching_view

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from pipeline.io import Document, normalize_text
 from pipeline.io.language import detect_language
 from pipeline.segment.sentences import cap_length, split_chinese, split_english
@@ -60,3 +62,22 @@ def test_traditional_text_is_segmented_through_its_simplified_view(segmenter):
     simplified_words = segmenter.segment(Document("s", "test", "-", simplified, "zh", "")).tokens(simplified)
     assert [to_simplified(word) for word in words] == simplified_words
     assert "新發展格局" in words
+
+
+def test_bullets_flattened_into_a_fact_sheet_paragraph_are_sentences(segmenter):
+    from tests.conftest import real_text
+
+    # The White House pages reach the corpus with their bullets inside one line: "... vaccination program.
+    # - Ensure equity throughout the vaccination process ...". Each item is a sentence, marker included.
+    text = normalize_text(real_text("us_wh_fact_sheets",
+                                    "2021-01-15-fact-sheet-president-elect-biden-outlines-covid-19-vaccination-plan"))
+    document = Document("fact-sheet", "us_wh_fact_sheets", "-", text, "en", "")
+    sentences = [text[s.start:s.end] for s in segmenter.segment(document).sentences]
+    assert any(sentence.startswith("- Ensure equity throughout the vaccination process") for sentence in sentences)
+    assert any(sentence.endswith("framework for an equitable, effective vaccination program.")
+               for sentence in sentences)
+    bullet_inside = re.compile(r"[.!?:;] [-–•] [A-Z]")
+    assert not [sentence for sentence in sentences if bullet_inside.search(sentence)]
+    # a dash inside a sentence is not a bullet
+    assert _texts("Mr. Smith - the lawyer - left.", split_english("Mr. Smith - the lawyer - left.")) == [
+        "Mr. Smith - the lawyer - left."]
