@@ -584,6 +584,17 @@ CASES = [
      "new trade partnerships: trade agreements"),
     ("us_wh_fact_sheets", "Customs Trade Partnership Against Terrorism Program", "free_trade_openness", 0,
      "customs' partnership against terrorism is not a trade agreement"),
+    # lexicon 1.3.20: the same reading in the headline corpora
+    ("cn_gov_work_reports", "保障主要农产品、基本生活必需品、重要生产资料的生产和供应", "supply_chain_security", 1,
+     "the supply of farm products assured, first in a list"),
+    ("cn_gov_work_reports", "保障能源正常供应", "supply_chain_security", 1, "the normal supply of energy assured"),
+    ("cn_gov_work_reports", "放宽服务业、制造业、采矿业外资准入", "free_trade_openness", 1,
+     "foreign-investment access eased, sector by sector"),
+    ("us_sotu", "building their plants here, instead of in China", "reshoring", 1,
+     "production here contrasted with abroad"),
+    ("us_sotu", "produce jobs in America and not overseas", "reshoring", 1, "jobs produced here, not overseas"),
+    ("us_sotu", "our greatest untapped markets are not overseas", "reshoring", 0,
+     "markets at home are not production brought home"),
 ]
 
 
