@@ -148,6 +148,8 @@ PROBES = [
     (US, "International Energy Agency", "forum:iea", 1, 0),
     (US, "\\bAPEP\\b", "forum:apep", 1, 0),
     (US, "Morris Chang", "person:morris_chang", 1, 0),
+    # gazetteer 1.2.1: the Commission's short English name
+    (US, "EU Commission", "org:european_commission", 1, 0),
 ]
 
 

@@ -197,3 +197,20 @@ def test_a_name_inside_a_web_or_e_mail_address_is_no_entity(tagger):
     assert "person:joe_biden" in _ids(entities)
     # the same name in prose is an entity
     assert "org:us_dhs" in _ids(tagger.tag("The DHS coordinates the response."))
+
+
+def test_which_chips_act_follows_the_sentence(tagger):
+    """芯片法案 and a mixed-case "Chips Act" name two laws: the EU's where the Union is in the sentence and the
+    US is not, the US act otherwise (the reference paper names both)."""
+    def chips(text):
+        return [entity.canonical_id for entity in tagger.tag(text) if "chips" in entity.canonical_id]
+
+    assert chips("欧盟委员会提出芯片法案。") == ["law:eu_chips_act"]
+    assert chips("美国《芯片法案》与欧盟竞争。") == ["law:us_chips_act"]
+    assert chips("芯片法案正式生效。") == ["law:us_chips_act"]
+    assert chips("President Biden signed the Chips Act.") == ["law:us_chips_act"]
+    assert chips("The EU Commission proposed the Chips Act.") == ["law:eu_chips_act"]
+    assert chips("The Chips and Science Act passed.") == ["law:us_chips_act"]
+    paper = PAPER.read_text(encoding="utf-8")
+    us_act = paper.index("拜登总统正式签署的《芯片法案》") + len("拜登总统正式签署的《")
+    assert [entity.canonical_id for entity in tagger.tag(paper) if entity.start == us_act] == ["law:us_chips_act"]
