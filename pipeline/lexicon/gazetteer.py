@@ -141,8 +141,8 @@ def build_gazetteer(data: object, *, content_hash: str = "", source: str = "") -
         entities[entity_id] = Entity(entity_id, str(label), (names["en"] or names["zh"])[0], tuple(names["zh"]),
                                      tuple(names["en"]))
     # After every declared name is known: a variant never takes a name another entity declares.
-    for alias in [alias for alias in aliases if alias.lang == "zh"]:
-        for variant in _chinese_variants(alias.text):
+    for alias in list(aliases):
+        for variant in _chinese_variants(alias.text) if alias.lang == "zh" else _english_variants(alias.text):
             if variant.casefold() not in claimed:
                 claimed[variant.casefold()] = (alias.entity_id, alias.case_exact, variant)
                 aliases.append(dataclasses.replace(alias, text=variant))
@@ -163,6 +163,23 @@ def _chinese_variants(text: str) -> list[str]:
     for old, new in CHINESE_ALTERNATIONS:
         if old in text:
             variants.append(text.replace(old, new))
+    return [variant for variant in dict.fromkeys(variants) if variant != text]
+
+
+# English names of one body are spelt with and without the stops of "U.S.", with "&" for "and", and in
+# American or British spelling ("US Trade Representative", "Bureau of Industry & Security", "World Trade
+# Organisation"): every declared English name also matches these variants, on the same terms.
+ENGLISH_ALTERNATIONS = ((re.compile(r"\bU\.S\.(?= )"), "US"), (re.compile(r"\bUS\b(?= )"), "U.S."),
+                        (re.compile(r" and "), " & "),
+                        (re.compile(r"Organization"), "Organisation"), (re.compile(r"Organisation"), "Organization"),
+                        (re.compile(r"Defense"), "Defence"), (re.compile(r"Defence"), "Defense"),
+                        (re.compile(r"Center\b"), "Centre"), (re.compile(r"Centre\b"), "Center"),
+                        (re.compile(r"Labor\b"), "Labour"), (re.compile(r"Labour\b"), "Labor"),
+                        (re.compile(r"Program\b"), "Programme"), (re.compile(r"Programme\b"), "Program"))
+
+
+def _english_variants(text: str) -> list[str]:
+    variants = [pattern.sub(new, text) for pattern, new in ENGLISH_ALTERNATIONS]
     return [variant for variant in dict.fromkeys(variants) if variant != text]
 
 

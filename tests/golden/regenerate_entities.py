@@ -150,6 +150,15 @@ PROBES = [
     (US, "Morris Chang", "person:morris_chang", 1, 0),
     # gazetteer 1.2.1: the Commission's short English name
     (US, "EU Commission", "org:european_commission", 1, 0),
+    # gazetteer 1.2.2: English spelling variants generated (U.S./US, and/&, British/American), and short names
+    (US, "US Treasury", "org:us_treasury", 1, 0),
+    (US, "Department of Health & Human Services", "org:us_hhs", 1, 1),
+    (("corpora/eu_eurlex_legal_acts",), "World Health Organisation", "forum:who", 1, 1),
+    (("corpora/eu_eurlex_legal_acts",), "United Kingdom of Great Britain and Northern Ireland", "gpe:GB", 1, 1),
+    (("corpora/us_presidential_actions",), "Group of 20", "forum:g20", 1, 0),
+    (US, "(?<=with )Xi\\b(?! Jinping)", "person:xi_jinping", 2, 2),
+    (US, "Xi(?=’An)", "!person:xi_jinping", 1, 0),
+    (("corpora/eu_eurlex_legal_acts",), "Council of Ministers(?= \\(3\\) established)", "!org:council_of_the_eu", 1, 0),
 ]
 
 

@@ -214,3 +214,18 @@ def test_which_chips_act_follows_the_sentence(tagger):
     paper = PAPER.read_text(encoding="utf-8")
     us_act = paper.index("拜登总统正式签署的《芯片法案》") + len("拜登总统正式签署的《")
     assert [entity.canonical_id for entity in tagger.tag(paper) if entity.start == us_act] == ["law:us_chips_act"]
+
+
+def test_english_names_also_match_their_spelling_variants(tagger):
+    """U.S./US, and/&, Organization/Organisation are generated variants of every declared English name; a
+    variant never takes a name another entity declares."""
+    for text, expected in [("The US Trade Representative met them.", "org:us_ustr"),
+                           ("The Bureau of Industry & Security updated the list.", "org:us_bis"),
+                           ("The World Health Organisation warned.", "forum:who")]:
+        assert [entity.canonical_id for entity in tagger.tag(text)] == [expected], text
+    data = {"version": "1", "labels": {"INSTITUTION": "a body"}, "entities": [
+        {"id": "org:a", "label": "INSTITUTION", "en": ["Board of Trade and Industry"]},
+        {"id": "org:b", "label": "INSTITUTION", "en": ["Board of Trade & Industry"]}]}
+    gazetteer = build_gazetteer(data)
+    assert gazetteer.entities["org:a"].en == ("Board of Trade and Industry",)
+    assert {alias.text: alias.entity_id for alias in gazetteer.aliases}["Board of Trade & Industry"] == "org:b"
