@@ -595,6 +595,8 @@ CASES = [
     ("us_sotu", "produce jobs in America and not overseas", "reshoring", 1, "jobs produced here, not overseas"),
     ("us_sotu", "our greatest untapped markets are not overseas", "reshoring", 0,
      "markets at home are not production brought home"),
+    # lexicon 1.3.21: spelling variants
+    ("us_nss", "our larger geo-political understanding", "geopolitical_competition", 1, "geopolitical with a hyphen"),
 ]
 
 

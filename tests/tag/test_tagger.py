@@ -120,6 +120,11 @@ def test_chinese_rules(tagger, text, expected):
         ("The National Security Strategy was published.", []),
         ("It undermines our economic and national security.",
          [("national_security", "economic", False, False), ("national_security", "national security", False, False)]),
+        # lexicon 1.3.21: the issue's own paraphrase, and a name later than the corpora
+        ("We will make sure the supply is there.", [("supply_chain_security", "make sure", False, False)]),
+        ("We will make sure the supply of teachers is there.", []),
+        ("The EU adopted its anti-coercion instrument.",
+         [("economic_coercion", "anti-coercion instrument", False, False)]),
     ],
 )
 def test_english_rules(tagger, text, expected):
