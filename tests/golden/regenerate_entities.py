@@ -159,6 +159,14 @@ PROBES = [
     (US, "(?<=with )Xi\\b(?! Jinping)", "person:xi_jinping", 2, 2),
     (US, "Xi(?=’An)", "!person:xi_jinping", 1, 0),
     (("corpora/eu_eurlex_legal_acts",), "Council of Ministers(?= \\(3\\) established)", "!org:council_of_the_eu", 1, 0),
+    # gazetteer 1.2.3: the bodies of tariffs and trade remedies, tax and financial regulators
+    (("corpora/cn_laws_regulations",), "关税税则委员会", "org:cn_tariff_commission", 2, 2),
+    (("corpora/cn_laws_regulations",), "国家税务总局", "org:cn_sta", 1, 1),
+    (("corpora/cn_laws_regulations",), "中国证券监督管理委员会", "org:cn_csrc", 1, 1),
+    (("corpora/us_presidential_actions",), "International Trade Commission", "org:us_usitc", 2, 2),
+    (("corpora/us_presidential_actions",), "\\bUSITC\\b", "org:us_usitc", 1, 1),
+    (("corpora/us_sotu",), "Tariff Commission", "org:us_usitc", 1, 1),
+    (US, "He Lifeng", "person:he_lifeng", 1, 0),
 ]
 
 
