@@ -597,6 +597,13 @@ CASES = [
      "markets at home are not production brought home"),
     # lexicon 1.3.21: spelling variants
     ("us_nss", "our larger geo-political understanding", "geopolitical_competition", 1, "geopolitical with a hyphen"),
+    # lexicon 1.3.22: companies leaving for cheaper labour; development made more secure
+    ("us_wh_presidential_remarks", "American corporations were moving overseas", "offshoring_outsourcing", 1,
+     "corporations moving overseas for cheap labour costs"),
+    ("us_wh_presidential_remarks", "rewarding companies moving overseas because they get cheaper labor",
+     "offshoring_outsourcing", 1, "companies moving overseas for cheaper labour"),
+    ("cn_gov_work_reports", "更可持续、更为安全的发展", "national_security", 1,
+     "development made more secure, as 安全发展"),
 ]
 
 
