@@ -153,8 +153,9 @@ def build_gazetteer(data: object, *, content_hash: str = "", source: str = "") -
 
 
 # Chinese names of one body alternate in these characters (美国外国投资委员会 / 美国外商投资委员会,
-# 工业与安全局 / 工业和安全局): every declared Chinese name also matches its variants, unless a variant is
-# another entity's declared name. Variants are generated, not declared: Entity.zh lists the declared names.
+# 工业与安全局 / 工业和安全局), and a US body's name may shorten 美国 to 美: every declared Chinese name also
+# matches its variants, unless a variant is another entity's declared name. Variants are generated, not
+# declared: Entity.zh lists the declared names.
 CHINESE_ALTERNATIONS = (("外国", "外商"), ("外商", "外国"), ("与", "和"), ("和", "与"), ("及", "和"))
 
 
@@ -163,6 +164,9 @@ def _chinese_variants(text: str) -> list[str]:
     for old, new in CHINESE_ALTERNATIONS:
         if old in text:
             variants.append(text.replace(old, new))
+    # A US body is also named with 美 for 美国 (美商务部, 美财政部, 美贸易代表办公室), never the country alone.
+    if text.startswith("美国") and len(text) >= 5:
+        variants.append("美" + text[2:])
     return [variant for variant in dict.fromkeys(variants) if variant != text]
 
 

@@ -167,6 +167,9 @@ PROBES = [
     (("corpora/us_presidential_actions",), "\\bUSITC\\b", "org:us_usitc", 1, 1),
     (("corpora/us_sotu",), "Tariff Commission", "org:us_usitc", 1, 1),
     (US, "He Lifeng", "person:he_lifeng", 1, 0),
+    # gazetteer 1.2.4: Japan's trade ministry, and 英方 as 中方 and 美方
+    (("corpora/us_wh_fact_sheets",), "Ministry of Economy, Trade and Industry", "org:jp_meti", 1, 0),
+    (("corpora/cn_gov_work_reports",), "英方", "gpe:GB", 2, 1),
 ]
 
 

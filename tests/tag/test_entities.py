@@ -168,11 +168,14 @@ def test_tag_command_adds_entities_with_offsets_into_the_raw_text(tmp_path):
 
 
 def test_second_common_chinese_names_keep_the_body_s_id(tagger):
-    """外商 for 外国 and 和 for 与 in a body's name give that body's id, not the country's; a variant never
-    takes a name another entity declares."""
+    """外商 for 外国 and 和 for 与 in a body's name, and 美 for 美国 before a US body, give that body's id, not
+    the country's or a Chinese body's; a variant never takes a name another entity declares."""
     for text, expected in [("美国外商投资委员会审查了这笔交易。", "org:us_cfius"),
                            ("美国外国投资委员会审查了这笔交易。", "org:us_cfius"),
-                           ("美国商务部工业和安全局更新了清单。", "org:us_bis")]:
+                           ("美国商务部工业和安全局更新了清单。", "org:us_bis"),
+                           ("美商务部宣布新的出口管制措施。", "org:us_doc"),
+                           ("美财政部制裁了多家实体。", "org:us_treasury"),
+                           ("商务部宣布新的出口管制措施。", "org:cn_mofcom")]:
         ids = [entity.canonical_id for entity in tagger.tag(text)]
         assert ids[0] == expected and "jur:us" not in ids[:1], (text, ids)
     data = {"version": "1", "labels": {"INSTITUTION": "a body"}, "entities": [
