@@ -170,6 +170,15 @@ PROBES = [
     # gazetteer 1.2.4: Japan's trade ministry, and 英方 as 中方 and 美方
     (("corpora/us_wh_fact_sheets",), "Ministry of Economy, Trade and Industry", "org:jp_meti", 1, 0),
     (("corpora/cn_gov_work_reports",), "英方", "gpe:GB", 2, 1),
+    # gazetteer 1.2.5: the US export-control rules and bodies by their short names
+    (("corpora/us_presidential_actions",), "Securities and Exchange Commission", "org:us_sec", 1, 1),
+    (("corpora/us_presidential_actions",), "Export Administration Regulations", "law:us_ear", 1, 1),
+    (("corpora/cn_laws_regulations",), "(?<=军品)出口管理条例", "!law:us_ear", 1, 0),
+    (("corpora/us_presidential_actions",), "America First Trade Policy", "law:us_america_first_trade_policy", 1, 1),
+    (("corpora/us_wh_fact_sheets",), "\\bDOD\\b", "org:us_dod", 1, 1),
+    (("corpora/us_presidential_actions",), "\\bDoW\\b", "org:us_dod", 1, 1),
+    (("corpora/us_sotu",), "(?<=balance in the )Treasury", "org:us_treasury", 1, 1),
+    (("corpora/us_sotu",), "Treasury(?= notes)", "!org:us_treasury", 1, 0),
 ]
 
 
