@@ -9,8 +9,10 @@ the moment of reading, in genres and periods the gold does not cover; it is one 
     # score the tagger on annotated samples (places only: the sentences are read from ../shared/corpora)
     .venv/bin/python benchmarks/reader_check.py score benchmarks/reader_check/2026-12-07.tsv [--lexicon FILE]
 
-A draw keeps about four in five sentences holding a trade, supply, industry, market or security word, so the
-sample is not mostly sentences that frame nothing, and one in five without one. The annotation table has one
+A draw never takes a sentence a table already holds (``--not-in``, by default every table in
+benchmarks/reader_check), nor a gold sentence. It keeps about four in five sentences holding a trade, supply,
+industry, market or security word, so the sample is not mostly sentences that frame nothing, and one in five
+without one. The annotation table has one
 row per sentence drawn: its place (corpus, file, offsets into the ingested document text, a hash of the
 sentence) and the concepts the reader was sure of and those the reader found borderline, each concept once
 per mention (``a|a|b``). Scoring counts, per sentence, the tagger's counted mentions of each concept against
@@ -44,7 +46,23 @@ CUE = re.compile(r"开放|安全|供应|产业链|供应链|出口|进口|贸易
 CUED_SHARE = 0.8
 
 
-def draw(out: Path, run: Path, n: int, seed: int, specs: list[str]) -> None:
+TABLES = sorted((Path(__file__).parent / "reader_check").glob("*.tsv"))
+
+
+def drawn_before(tables: list[Path]) -> set[str]:
+    """The hashes of the sentences the tables already hold: a sentence is annotated and scored once."""
+    hashes: set[str] = set()
+    for table in tables:
+        with table.open(encoding="utf-8", newline="") as handle:
+            hashes.update(row["sha1"] for row in csv.DictReader(handle, delimiter="\t"))
+    return hashes
+
+
+def _sha1(sentence: str) -> str:
+    return hashlib.sha1(sentence.encode()).hexdigest()[:12]
+
+
+def draw(out: Path, run: Path, n: int, seed: int, specs: list[str], not_in: list[Path] | None = None) -> None:
     import pandas as pd
 
     from pipeline.io import normalize_text
@@ -64,6 +82,7 @@ def draw(out: Path, run: Path, n: int, seed: int, specs: list[str]) -> None:
         chosen.append(documents[keep])
     pool = sentences.merge(pd.concat(chosen), on="doc_id")
     pool = pool[pool.text.str.len().between(20, 400) & ~pool.text.map(normalize_text).isin(gold)]
+    pool = pool[~pool.text.map(_sha1).isin(drawn_before(TABLES if not_in is None else not_in))]
     cued = pool.text.str.contains(CUE)
     k = round(n * CUED_SHARE)
     picked = pd.concat([pool[cued].sample(min(k, int(cued.sum())), random_state=seed),
@@ -77,7 +96,7 @@ def draw(out: Path, run: Path, n: int, seed: int, specs: list[str]) -> None:
                                      "text": row.text}, ensure_ascii=False) + "\n")
             rows.append({"sample": out.stem, "corpus": row.corpus, "file": Path(row.path).name,
                          "start": int(row.start), "end": int(row.end),
-                         "sha1": hashlib.sha1(row.text.encode()).hexdigest()[:12], "sure": "", "borderline": ""})
+                         "sha1": _sha1(row.text), "sure": "", "borderline": ""})
     # The table to fill in, in the same order (places only, so it can be kept in the repository).
     table = out.with_suffix(".tsv")
     with table.open("w", encoding="utf-8", newline="") as handle:
@@ -101,7 +120,7 @@ def annotated_sentences(tables: list[Path]) -> Iterator[tuple[dict, str]]:
                 path = shared_corpora() / row["corpus"] / row["file"]
                 texts[key] = load_document(next(iter(discover_sources([str(path)])))).text
             sentence = texts[key][int(row["start"]):int(row["end"])]
-            if hashlib.sha1(sentence.encode()).hexdigest()[:12] != row["sha1"]:
+            if _sha1(sentence) != row["sha1"]:
                 raise ValueError(f"{table.name}: {row['corpus']}/{row['file']}:{row['start']}: the text changed "
                                  "since it was annotated")
             yield row, sentence
@@ -159,12 +178,14 @@ def main() -> None:
     draw_command.add_argument("--n", type=int, default=40)
     draw_command.add_argument("--seed", type=int, default=11)
     draw_command.add_argument("specs", nargs="+", help="CORPUS or CORPUS:FROM-TO (years)")
+    draw_command.add_argument("--not-in", nargs="*", type=Path, default=None,
+                              help="tables whose sentences are not drawn again (default: reader_check/*.tsv)")
     score_command = commands.add_parser("score", help="score the tagger on annotated samples")
     score_command.add_argument("tables", nargs="+", type=Path)
     score_command.add_argument("--lexicon", type=Path, default=None)
     args = parser.parse_args()
     if args.command == "draw":
-        draw(args.out, args.run, args.n, args.seed, args.specs)
+        draw(args.out, args.run, args.n, args.seed, args.specs, args.not_in)
     else:
         try:
             score(args.tables, args.lexicon)

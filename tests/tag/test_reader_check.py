@@ -42,3 +42,30 @@ def test_a_row_whose_text_changed_is_named_not_scored(tmp_path):
         for row, _sentence in annotated_sentences([broken]):
             read.append(row["start"])
     assert read == [rows[0]["start"]]
+
+
+def test_no_sentence_is_annotated_twice():
+    hashes = [row["sha1"] for row, _sentence in annotated_sentences(TABLES)]
+    assert len(hashes) == len(set(hashes))
+
+
+def test_a_draw_leaves_out_the_sentences_a_table_already_holds(tmp_path):
+    from reader_check import draw, drawn_before
+
+    from pipeline.batch import run_pipeline
+    from pipeline.config import PipelineConfig
+    from tests.conftest import CORPORA
+
+    run = tmp_path / "run"
+    summary = run_pipeline([str(CORPORA / "us_sotu" / "2025-03-04_Trump_joint_session.txt")], run,
+                           PipelineConfig.from_dict({"run": {"workers": 1}}))
+    assert summary.succeeded
+    first = tmp_path / "first.jsonl"
+    draw(first, run, 10, 1, ["us_sotu"], not_in=[])
+    already = drawn_before([first.with_suffix(".tsv")])
+    second = tmp_path / "second.jsonl"
+    draw(second, run, 10, 1, ["us_sotu"], not_in=[first.with_suffix(".tsv")])
+    assert len(already) == 10 and not already & drawn_before([second.with_suffix(".tsv")])
+    again = tmp_path / "again.jsonl"
+    draw(again, run, 10, 1, ["us_sotu"], not_in=[])
+    assert drawn_before([again.with_suffix(".tsv")]) == already  # the same seed draws the same without exclusions
