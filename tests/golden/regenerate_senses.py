@@ -604,6 +604,10 @@ CASES = [
      "offshoring_outsourcing", 1, "companies moving overseas for cheaper labour"),
     ("cn_gov_work_reports", "更可持续、更为安全的发展", "national_security", 1,
      "development made more secure, as 安全发展"),
+    # lexicon 1.3.23: trade barriers removed (a reader's-check miss)
+    ("cn_central_documents_2020", "降低关税总水平，努力消除非关税贸易壁垒", "free_trade_openness", 2,
+     "tariffs lowered and non-tariff barriers removed: two openings"),
+    ("cn_gov_work_reports", "努力打破贸易壁垒", "free_trade_openness", 1, "trade barriers broken down: opening"),
 ]
 
 
