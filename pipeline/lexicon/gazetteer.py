@@ -173,13 +173,15 @@ def _chinese_variants(text: str) -> list[str]:
 # English names of one body are spelt with and without the stops of "U.S.", with "&" for "and", and in
 # American or British spelling ("US Trade Representative", "Bureau of Industry & Security", "World Trade
 # Organisation"): every declared English name also matches these variants, on the same terms.
+# (American, British, whole word only): "Labor" must not turn "Laboratory" into "Labouratory", nor
+# "Program" turn "Programme" into "Programmeme".
+SPELLINGS = (("Organization", "Organisation", False), ("Defense", "Defence", False), ("Center", "Centre", True),
+             ("Labor", "Labour", True), ("Program", "Programme", True))
 ENGLISH_ALTERNATIONS = ((re.compile(r"\bU\.S\.(?= )"), "US"), (re.compile(r"\bUS\b(?= )"), "U.S."),
                         (re.compile(r" and "), " & "),
-                        (re.compile(r"Organization"), "Organisation"), (re.compile(r"Organisation"), "Organization"),
-                        (re.compile(r"Defense"), "Defence"), (re.compile(r"Defence"), "Defense"),
-                        (re.compile(r"Center\b"), "Centre"), (re.compile(r"Centre\b"), "Center"),
-                        (re.compile(r"Labor\b"), "Labour"), (re.compile(r"Labour\b"), "Labor"),
-                        (re.compile(r"Program\b"), "Programme"), (re.compile(r"Programme\b"), "Program"))
+                        *((re.compile(old + (r"\b" if whole_word else "")), new)
+                          for american, british, whole_word in SPELLINGS
+                          for old, new in ((american, british), (british, american))))
 
 
 def _english_variants(text: str) -> list[str]:
