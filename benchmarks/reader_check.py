@@ -53,8 +53,13 @@ def drawn_before(tables: list[Path]) -> set[str]:
     """The hashes of the sentences the tables already hold: a sentence is annotated and scored once."""
     hashes: set[str] = set()
     for table in tables:
+        if not table.is_file():
+            raise ValueError(f"{table}: no such table")
         with table.open(encoding="utf-8", newline="") as handle:
-            hashes.update(row["sha1"] for row in csv.DictReader(handle, delimiter="\t"))
+            reader = csv.DictReader(handle, delimiter="\t")
+            if "sha1" not in (reader.fieldnames or []):
+                raise ValueError(f"{table}: not a reader-check table (it has no sha1 column)")
+            hashes.update(row["sha1"] for row in reader)
     return hashes
 
 
@@ -184,13 +189,13 @@ def main() -> None:
     score_command.add_argument("tables", nargs="+", type=Path)
     score_command.add_argument("--lexicon", type=Path, default=None)
     args = parser.parse_args()
-    if args.command == "draw":
-        draw(args.out, args.run, args.n, args.seed, args.specs, args.not_in)
-    else:
-        try:
+    try:
+        if args.command == "draw":
+            draw(args.out, args.run, args.n, args.seed, args.specs, args.not_in)
+        else:
             score(args.tables, args.lexicon)
-        except ValueError as error:
-            raise SystemExit(str(error)) from None
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == "__main__":

@@ -67,3 +67,15 @@ def test_a_draw_leaves_out_the_sentences_a_table_already_holds(tmp_path):
     again = tmp_path / "again.jsonl"
     draw(again, run, 10, 1, ["us_sotu"], not_in=[])
     assert drawn_before([again.with_suffix(".tsv")]) == already  # the same seed draws the same without exclusions
+
+
+def test_a_table_to_leave_out_that_is_missing_or_not_a_table_is_named(tmp_path):
+    from reader_check import drawn_before
+
+    not_a_table = tmp_path / "notes.tsv"
+    not_a_table.write_text("sample\tcorpus\nA\tus_sotu\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="notes.tsv: not a reader-check table"):
+        drawn_before([TABLES[0], not_a_table])
+    with pytest.raises(ValueError, match="missing.tsv: no such table"):
+        drawn_before([tmp_path / "missing.tsv"])
+    assert len(drawn_before(TABLES)) == sum(1 for _ in annotated_sentences(TABLES))
